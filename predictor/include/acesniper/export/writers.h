@@ -1,0 +1,25 @@
+// Graph to model files: TorchScript (for LibTorch and Python torch.jit.load) and ONNX (opset 13,
+// for vendor runtimes). Both carry the same weights (InitLayerWeights with the same seed), so the
+// two files are one network.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "acesniper/common/status.h"
+#include "acesniper/graph/graph.h"
+
+namespace acesniper {
+
+inline constexpr int kOnnxOpset = 13;
+
+// Writes an ONNX model; runs onnx::checker on it before writing. Ops the writer does not
+// know (kMatMul, kLayout, kOther ...) give Unsupported.
+Status WriteOnnx(const Graph& g, uint64_t weight_seed, const std::string& path);
+// onnx::checker::check_model on a file: Ok or the checker's complaint.
+Status CheckOnnxFile(const std::string& path);
+
+// Writes a TorchScript archive (defined in the LibTorch library, acesniper_torch).
+Status WriteTorchScript(const Graph& g, uint64_t weight_seed, const std::string& path);
+
+}  // namespace acesniper

@@ -1,0 +1,11 @@
+// The acesniper subcommands. Each returns the process exit code; errors go to stderr.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace acesniper::cli {
+
+void AddGenerateCommand(CLI::App& app, int& exit_code);
+void AddAnalyzeCommand(CLI::App& app, int& exit_code);
+
+}  // namespace acesniper::cli

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# End-to-end checks of the acesniper command line: the happy path and every kind of bad input
+# (clear message on stderr, non-zero exit, no crash). Usage: cli_test.sh path/to/acesniper
+set -u
+BIN=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+
+# expect NAME WANT_RC_KIND PATTERN -- command...   (WANT_RC_KIND: ok | error)
+expect() {
+  local name=$1 want=$2 pattern=$3
+  shift 4
+  "$@" >"$work/out" 2>"$work/err"
+  local rc=$?
+  local ok=1
+  if [ "$want" = ok ] && [ $rc -ne 0 ]; then ok=0; fi
+  if [ "$want" = error ] && { [ $rc -eq 0 ] || [ $rc -ge 128 ]; }; then ok=0; fi  # >=128: killed by a signal
+  if [ -n "$pattern" ] && ! grep -qi -- "$pattern" "$work/out" "$work/err"; then ok=0; fi
+  if [ $ok = 1 ]; then pass=$((pass + 1)); else
+    fail=$((fail + 1))
+    echo "FAIL: $name (rc=$rc, wanted $want, pattern '$pattern')"
+    sed 's/^/  stderr: /' "$work/err" | head -5
+  fi
+}
+
+expect "generate" ok "generated 3 networks" -- "$BIN" generate --count 3 --seed 9 --out "$work/gen"
+expect "analyze json" ok "acesniper.nns/v1" -- "$BIN" analyze "$work/gen/gen-9-0.pt" "$work/gen/gen-9-0.onnx" --json
+"$BIN" analyze "$work/gen/gen-9-1.pt" "$work/gen/gen-9-1.onnx" --json >"$work/two.json"
+expect "json parses, two models, same features" ok "" -- python3 -c "
+import json, sys
+a = json.load(open('$work/two.json'))
+assert len(a) == 2 and a[0]['features'] == a[1]['features'], 'features differ'
+"
+expect "layers view" ok "conv" -- "$BIN" analyze "$work/gen/gen-9-2.onnx" --layers
+expect "missing file" error "cannot open" -- "$BIN" analyze "$work/none.onnx"
+printf 'not a model\n' >"$work/model.txt"
+expect "unsupported format" error "unsupported model format" -- "$BIN" analyze "$work/model.txt"
+head -c 3000 /dev/urandom >"$work/junk.pt"
+expect "random bytes as TorchScript" error "not a readable TorchScript" -- "$BIN" analyze "$work/junk.pt"
+head -c 3000 /dev/urandom >"$work/junk.onnx"
+expect "random bytes as ONNX" error "onnx" -- "$BIN" analyze "$work/junk.onnx"
+head -c 2000 "$work/gen/gen-9-0.onnx" >"$work/cut.onnx"
+expect "truncated ONNX" error "" -- "$BIN" analyze "$work/cut.onnx"
+head -c 2000 "$work/gen/gen-9-0.pt" >"$work/cut.pt"
+expect "truncated TorchScript" error "TorchScript" -- "$BIN" analyze "$work/cut.pt"
+expect "one bad file among good ones still fails" error "cannot open" -- "$BIN" analyze "$work/gen/gen-9-0.onnx" "$work/none.pt"
+expect "malformed input shape" error "input shape" -- "$BIN" analyze --input-shape 1,3,x,2 "$work/gen/gen-9-0.onnx"
+expect "no subcommand" error "" -- "$BIN"
+expect "bad count" error "" -- "$BIN" generate --count 0 --out "$work/x"
+expect "empty budget" error "budget" -- "$BIN" generate --count 1 --min-flops 2e9 --max-flops 1e9 --out "$work/y"
+expect "unknown format" error "" -- "$BIN" generate --count 1 --format tflite --out "$work/z"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

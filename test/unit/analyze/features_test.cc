@@ -1,0 +1,139 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <set>
+
+#include "acesniper/analyze/features.h"
+
+using namespace acesniper;
+
+namespace {
+
+struct Net {
+  Graph g;
+  int Add(Node n) {
+    auto r = g.Add(std::move(n));
+    REQUIRE(r.ok());
+    return r.value();
+  }
+  int Conv(int in, int64_t out, int64_t k, int64_t s, int64_t p, int64_t d = 1) {
+    Node n;
+    n.op = OpKind::kConv;
+    n.inputs = {in};
+    n.conv.out_channels = out;
+    n.conv.kernel_h = n.conv.kernel_w = k;
+    n.conv.stride_h = n.conv.stride_w = s;
+    n.conv.pad_h = n.conv.pad_w = p;
+    n.conv.dilation_h = n.conv.dilation_w = d;
+    return Add(n);
+  }
+  int Op(OpKind k, std::vector<int> in) {
+    Node n;
+    n.op = k;
+    n.inputs = std::move(in);
+    return Add(n);
+  }
+};
+
+// A small residual network whose every feature is worked out by hand below.
+Graph HandWorkedNetwork() {
+  Net n;
+  REQUIRE(n.g.AddInput({1, 3, 224, 224}).ok());
+  int c1 = n.Conv(0, 64, 7, 2, 3);            // [1,64,112,112]
+  int bn = n.Op(OpKind::kBatchNorm, {c1});
+  int re = n.Op(OpKind::kActivation, {bn});
+  Node mp;
+  mp.op = OpKind::kPool;
+  mp.inputs = {re};
+  mp.pool.type = PoolType::kMax;
+  mp.pool.kernel_h = mp.pool.kernel_w = 3;
+  mp.pool.stride_h = mp.pool.stride_w = 2;
+  mp.pool.pad_h = mp.pool.pad_w = 1;
+  int pool = n.Add(mp);                        // [1,64,56,56]
+  int c2 = n.Conv(pool, 64, 3, 1, 1);
+  int add = n.Op(OpKind::kAdd, {c2, pool});
+  Node gp;
+  gp.op = OpKind::kGlobalPool;
+  gp.pool.type = PoolType::kAvg;
+  gp.inputs = {add};
+  int g = n.Add(gp);
+  int fl = n.Op(OpKind::kFlatten, {g});
+  Node fc;
+  fc.op = OpKind::kLinear;
+  fc.inputs = {fl};
+  fc.out_features = 1000;
+  n.Add(fc);
+  REQUIRE(n.g.Validate().ok());
+  return n.g;
+}
+
+}  // namespace
+
+TEST_CASE("features of a hand-worked network", "[features]") {
+  Features f = AnalyzeGraph(HandWorkedNetwork());
+  const double conv1 = 64.0 * 112 * 112 * 3 * 49, conv2 = 64.0 * 56 * 56 * 64 * 9, fc = 64.0 * 1000;
+  CHECK(f.Get("flops_total") == 2 * (conv1 + conv2 + fc));
+  CHECK(f.Get("flops_conv") == 2 * (conv1 + conv2));
+  CHECK(f.Get("flops_fc") == 2 * fc);
+  CHECK(f.Get("params_total") == 9408 + 128 + 36864 + 65000);
+  CHECK(f.Get("params_conv") == 9408 + 36864);
+  CHECK(f.Get("params_fc") == 65000);
+  CHECK(f.Get("struct_layers") == 8);  // flatten is data movement, not a layer
+  CHECK(f.Get("count_layout") == 1);
+  CHECK(f.Get("struct_max_branches") == 2);
+  CHECK(f.Get("struct_cp_layers") == 8);
+  CHECK(f.Get("params_cp") == f.Get("params_total"));
+  CHECK(f.Get("struct_cp_flops_share") == 1.0);
+  CHECK(f.Get("count_conv7x7") == 1);
+  CHECK(f.Get("count_conv3x3") == 1);
+  CHECK(f.Get("count_norm") == 1);
+  CHECK(f.Get("count_add") == 1);
+  CHECK(f.Get("count_pool_max") == 1);
+  CHECK(f.Get("count_pool_avg") == 1);
+  CHECK(f.Get("count_fc") == 1);
+  CHECK(f.Get("share_fc") == Approx(1.0 / 8));
+  CHECK(f.Get("plane_112") == 3);
+  CHECK(f.Get("plane_56") == 3);
+  CHECK(f.Get("plane_below_14") == 1);
+  CHECK(f.Get("channels_64") == 7);
+  CHECK(f.Get("amc_bytes") == 4.0 * 6484880);
+  CHECK(f.Get("struct_mean_flops_per_layer") == Approx(f.Get("flops_total") / 8));
+}
+
+TEST_CASE("the critical path follows the branch with more computation", "[features]") {
+  Net n;
+  REQUIRE(n.g.AddInput({1, 32, 28, 28}).ok());
+  int light = n.Conv(0, 32, 1, 1, 0);
+  int heavy_a = n.Conv(0, 32, 3, 1, 1);
+  int heavy_b = n.Conv(heavy_a, 32, 5, 1, 2);
+  n.Op(OpKind::kConcat, {light, heavy_b});
+  Features f = AnalyzeGraph(n.g);
+  const double per_pixel = 28.0 * 28 * 32;
+  CHECK(f.Get("flops_cp") == 2 * per_pixel * 32 * (9 + 25));
+  CHECK(f.Get("struct_cp_layers") == 3);
+  CHECK(f.Get("params_cp") == 32 * 32 * 9 + 32 * 32 * 25);
+  CHECK(f.Get("struct_max_branches") == 2);
+  CHECK(f.Get("count_conv1x1") == 1);
+  CHECK(f.Get("count_conv5x5") == 1);
+  CHECK(f.Get("count_concat") == 1);
+}
+
+TEST_CASE("dilated 3x3 convolutions are atrous, other kernels are counted and not dropped", "[features]") {
+  Net n;
+  REQUIRE(n.g.AddInput({1, 3, 224, 224}).ok());
+  int a = n.Conv(0, 32, 3, 1, 2, 2);
+  n.Conv(a, 64, 16, 16, 0);
+  Features f = AnalyzeGraph(n.g);
+  CHECK(f.Get("count_atrous3x3") == 1);
+  CHECK(f.Get("count_conv3x3") == 0);
+  CHECK(f.Get("count_conv_other") == 1);
+}
+
+TEST_CASE("the feature schema is named and versioned", "[features]") {
+  CHECK(std::string(kFeatureSchema) == "acesniper.nns/v1");
+  Features f = AnalyzeGraph(HandWorkedNetwork());
+  CHECK(f.values().size() == FeatureDefs().size());
+  CHECK(std::isnan(f.Get("no_such_feature")));
+  std::set<std::string> names;
+  for (const auto& d : FeatureDefs()) CHECK(names.insert(d.name).second);
+}
