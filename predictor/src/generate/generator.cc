@@ -108,9 +108,8 @@ Result<int> Branch(Builder& b, const GeneratorOptions& o, int x, int64_t out_ch,
   return cur;
 }
 
-Result<Graph> Draw(const GeneratorOptions& o, SplitMix64& rng) {
+Result<Graph> Draw(const GeneratorOptions& o, int64_t in_plane, SplitMix64& rng) {
   Builder b(rng);
-  int64_t in_plane = rng.Pick(o.planes);
   std::vector<int64_t> out_planes;
   for (int64_t p : o.planes) if (p <= in_plane) out_planes.push_back(p);
   int64_t out_plane = rng.Pick(out_planes);
@@ -218,13 +217,32 @@ Result<GeneratedNetwork> GenerateNetwork(const GeneratorOptions& opts, uint64_t 
   if (opts.planes.empty() || opts.input_channels.empty() || opts.output_channels.empty() ||
       opts.kernels.empty())
     return Status::InvalidArgument("generator: an empty parameter range");
+  if (opts.log_uniform_flops && (opts.flops_bins < 1 || opts.min_flops <= 0))
+    return Status::InvalidArgument("generator: log-uniform FLOPs need min_flops > 0 and flops_bins >= 1");
   SplitMix64 seeder(opts.seed * 0x2545F4914F6CDD1DULL + index);
   SplitMix64 rng(seeder.Next() ^ index);
+  // Each network draws a stratum: an input plane (uniform over Table IV's planes, so the budget
+  // does not push the set towards small inputs) and, when log-uniform, a FLOPs bin. Structures
+  // are redrawn until one falls in the stratum; a stratum that yields nothing in
+  // kStratumAttempts draws (a 224x224 input in the smallest bin, say) is redrawn.
+  constexpr int kStratumAttempts = 2000;
+  double lo = opts.min_flops, hi = opts.max_flops;
+  int64_t in_plane = 0;
+  const double step = (std::log(opts.max_flops) - std::log(std::max(opts.min_flops, 1.0))) / std::max(opts.flops_bins, 1);
   for (int attempt = 1; attempt <= opts.max_attempts; ++attempt) {
-    auto g = Draw(opts, rng);
+    if ((attempt - 1) % kStratumAttempts == 0) {
+      in_plane = rng.Pick(opts.planes);
+      if (opts.log_uniform_flops) {
+        int64_t bin = rng.Uniform(opts.flops_bins);
+        lo = std::exp(std::log(opts.min_flops) + step * static_cast<double>(bin));
+        hi = bin + 1 == opts.flops_bins ? opts.max_flops
+                                        : std::exp(std::log(opts.min_flops) + step * static_cast<double>(bin + 1));
+      }
+    }
+    auto g = Draw(opts, in_plane, rng);
     if (!g.ok()) return g.status().WithContext("generator (internal)");
     double flops = GraphFlops(g.value());
-    if (flops < opts.min_flops || flops > opts.max_flops) continue;
+    if (flops < lo || flops > hi) continue;
     GeneratedNetwork net;
     net.name = "gen-" + std::to_string(opts.seed) + "-" + std::to_string(index);
     net.seed = opts.seed;

@@ -13,13 +13,19 @@ namespace acesniper {
 
 struct GeneratorOptions {
   uint64_t seed = 1;
-  // Compute budget in FLOPs (2 x multiply-adds of conv, linear, matmul). Networks outside are
-  // redrawn. The defaults span mobilenet_v3_small (0.12 G) to resnet152 (23 G) less the top, so
-  // one network runs in well under a second on a 2-core CPU.
+  // Compute budget in FLOPs (2 x multiply-adds of conv, linear, matmul). The default spans
+  // mobilenet_v3_small (0.11 G) to resnet101 (15.6 G) less its top, so that a 2-core CPU measures
+  // a network in well under a second; --max-flops reaches vgg19 (39 G) when wanted.
   double min_flops = 20e6;
-  double max_flops = 8e9;
+  double max_flops = 10e9;
+  // Log-uniform: each network first draws a FLOPs bin (flops_bins equal bins of log FLOPs) and
+  // structures are redrawn until one falls in it, so small and large networks are equally
+  // represented per decade. Off: plain rejection to [min, max] (the sampler's own shape, which
+  // crowds the top of the range).
+  bool log_uniform_flops = true;
+  int flops_bins = 16;
   int max_blocks = 10;          // blocks per network (each: 1-3 branches, 1-3 layers a branch)
-  int max_attempts = 10000;     // draws before giving up on the budget
+  int max_attempts = 50000;     // draws before giving up on the budget (a draw takes ~20 us)
   // Table IV ranges.
   std::vector<int64_t> planes = {14, 28, 56, 112, 224};
   std::vector<int64_t> input_channels = {3, 32, 64, 128, 256, 512};
