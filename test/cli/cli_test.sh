@@ -28,7 +28,7 @@ expect() {
 expect "generate" ok "generated 3 networks" -- "$BIN" generate --count 3 --seed 9 --out "$work/gen"
 expect "analyze json" ok "acesniper.nns/v1" -- "$BIN" analyze "$work/gen/gen-9-0.pt" "$work/gen/gen-9-0.onnx" --json
 "$BIN" analyze "$work/gen/gen-9-1.pt" "$work/gen/gen-9-1.onnx" --json >"$work/two.json"
-expect "json parses, two models, same features" ok "" -- python3 -c "
+expect "json parses, two models, same features" ok "" -- /usr/bin/python3 -c "
 import json, sys
 a = json.load(open('$work/two.json'))
 assert len(a) == 2 and a[0]['features'] == a[1]['features'], 'features differ'

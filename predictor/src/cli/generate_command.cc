@@ -70,6 +70,7 @@ int RunGenerate(const GenerateArgs& a) {
     nlohmann::json j = {{"name", net->name}, {"seed", net->seed}, {"index", net->index},
                         {"input_shape", net->graph.input_shape()},
                         {"output_shape", net->graph.node(net->graph.output()).out}, {"layers", f.Get("struct_layers")},
+                        {"branches", f.Get("struct_max_branches")},
                         {"flops", f.Get("flops_total")}, {"params", f.Get("params_total")}, {"attempts", net->attempts}};
     index << j.dump() << "\n";
     flops.push_back(f.Get("flops_total"));
