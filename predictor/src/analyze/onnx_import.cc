@@ -79,7 +79,8 @@ class OnnxImporter {
   std::unordered_map<std::string, const onnx::TensorProto*> consts_;   // initializers + Constant nodes
   std::unordered_map<std::string, std::set<std::string>> leaves_;       // constant value -> float initializers
   std::unordered_map<std::string, int> act_;                           // activation -> draft index
-  std::set<std::string> counted_;                                      // initializers already attributed
+  std::unordered_map<std::string, int64_t> leaf_size_;                 // learned tensor -> elements
+  std::set<std::string> counted_;                                      // learned tensors already attributed
   std::string input_name_;
 };
 
@@ -214,6 +215,13 @@ Status OnnxImporter::MapNode(const onnx::NodeProto& n) {
     if (!running_stat && leaves_.count(in)) leaves.insert(leaves_[in].begin(), leaves_[in].end());
   }
   if (inputs.empty()) {  // computed from constants only: part of a weight, not of the data flow
+    if (op == "Identity" && leaves.size() == 1 && n.output_size() == 1) {
+      // PyTorch's exporter stores equal-valued parameters once and gives the others an Identity
+      // of it: each Identity stands for a parameter of its own.
+      leaf_size_[n.output(0)] = leaf_size_[*leaves.begin()];
+      leaves_[n.output(0)] = {n.output(0)};
+      return Status::Ok();
+    }
     for (const auto& o : n.output()) leaves_[o] = leaves;
     return Status::Ok();
   }
@@ -243,9 +251,10 @@ Status OnnxImporter::MapNode(const onnx::NodeProto& n) {
     if (!w.ok()) return w.status();
     std::string auto_pad = Attr(n, "auto_pad") ? Attr(n, "auto_pad")->s() : "NOTSET";
     auto pads = Ints(n, "pads", {0, 0, 0, 0});
-    if (w->size() == 4 && auto_pad == "NOTSET" && pads.size() == 4 && pads[0] == pads[2] && pads[1] == pads[3]) {
-      auto s = Ints(n, "strides", {1, 1});
-      auto d = Ints(n, "dilations", {1, 1});
+    auto s = Ints(n, "strides", {1, 1});
+    auto d = Ints(n, "dilations", {1, 1});
+    if (w->size() == 4 && auto_pad == "NOTSET" && pads.size() == 4 && pads[0] == pads[2] && pads[1] == pads[3] &&
+        s.size() == 2 && d.size() == 2) {
       node.op = OpKind::kConv;
       node.inputs = {inputs[0]};
       node.conv.out_channels = (*w)[0];
@@ -260,10 +269,12 @@ Status OnnxImporter::MapNode(const onnx::NodeProto& n) {
   } else if (op == "Gemm" && input_is_act(0) && !input_is_act(1) && Int(n, "transA", 0) == 0) {
     auto b = const_shape(1);
     if (!b.ok()) return b.status();
-    node.op = OpKind::kLinear;
-    node.inputs = {inputs[0]};
-    node.out_features = Int(n, "transB", 0) ? (*b)[0] : (*b)[1];
-    node.bias = n.input_size() > 2 && !n.input(2).empty();
+    if (b->size() == 2) {
+      node.op = OpKind::kLinear;
+      node.inputs = {inputs[0]};
+      node.out_features = Int(n, "transB", 0) ? (*b)[0] : (*b)[1];
+      node.bias = n.input_size() > 2 && !n.input(2).empty();
+    }
   } else if (op == "MatMul") {
     if (inputs.size() == 2) {
       node.op = OpKind::kMatMul;
@@ -307,7 +318,7 @@ Status OnnxImporter::MapNode(const onnx::NodeProto& n) {
     auto k = Ints(n, "kernel_shape", {});
     auto pads = Ints(n, "pads", {0, 0, 0, 0});
     auto s = Ints(n, "strides", {1, 1});
-    if (k.size() == 2 && pads.size() == 4 && pads[0] == pads[2] && pads[1] == pads[3]) {
+    if (k.size() == 2 && s.size() == 2 && pads.size() == 4 && pads[0] == pads[2] && pads[1] == pads[3]) {
       node.op = OpKind::kPool;
       node.pool.type = op == "MaxPool" ? PoolType::kMax : PoolType::kAvg;
       node.pool.kernel_h = k[0]; node.pool.kernel_w = k[1];
@@ -344,8 +355,7 @@ Status OnnxImporter::MapNode(const onnx::NodeProto& n) {
   for (const auto& leaf : leaves) {
     if (counted_.count(leaf)) continue;
     counted_.insert(leaf);
-    const auto* t = consts_.at(leaf);
-    attributed += NumElements(Shape(t->dims().begin(), t->dims().end()));
+    attributed += leaf_size_[leaf];
   }
   std::string out0 = n.output(0);
   if (op == "Split") {  // one layout node per output
@@ -461,8 +471,12 @@ Result<Graph> OnnxImporter::Run(const ImportOptions& opts) {
   ACESNIPER_RETURN_IF_ERROR(Infer());
   for (const auto& t : model_.graph().initializer()) {
     consts_[t.name()] = &t;
-    if (IsFloatType(t.data_type())) leaves_[t.name()] = {t.name()};
-    else leaves_[t.name()];
+    if (IsFloatType(t.data_type())) {
+      leaves_[t.name()] = {t.name()};
+      leaf_size_[t.name()] = NumElements(Shape(t.dims().begin(), t.dims().end()));
+    } else {
+      leaves_[t.name()];
+    }
   }
   Node in;
   in.op = OpKind::kInput;
@@ -501,14 +515,22 @@ Result<Graph> ImportOnnx(const std::string& path, const ImportOptions& opts) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return Status::IOError("cannot open '" + path + "'");
   std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  if (data.empty()) return Status::InvalidArgument("'" + path + "' is empty");
+  return ImportOnnxBytes(data, opts, path);
+}
+
+Result<Graph> ImportOnnxBytes(const std::string& bytes, const ImportOptions& opts, const std::string& name) {
+  if (bytes.empty()) return Status::InvalidArgument("'" + name + "' is empty");
   onnx::ModelProto model;
-  if (!model.ParseFromString(data)) return Status::InvalidArgument("'" + path + "' is not a valid ONNX model (protobuf parse failed)");
-  if (!model.has_graph()) return Status::InvalidArgument("'" + path + "' is not an ONNX model (no graph)");
-  OnnxImporter imp(model);
-  auto g = imp.Run(opts);
-  if (!g.ok()) return g.status().WithContext(path);
-  return g;
+  if (!model.ParseFromString(bytes)) return Status::InvalidArgument("'" + name + "' is not a valid ONNX model (protobuf parse failed)");
+  if (!model.has_graph()) return Status::InvalidArgument("'" + name + "' is not an ONNX model (no graph)");
+  try {
+    OnnxImporter imp(model);
+    auto g = imp.Run(opts);
+    if (!g.ok()) return g.status().WithContext(name);
+    return g;
+  } catch (const std::exception& e) {  // protobuf/onnx internals: never let one escape
+    return Status::InvalidArgument(name + ": ONNX import failed: " + e.what());
+  }
 }
 
 }  // namespace acesniper

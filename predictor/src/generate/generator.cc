@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "acesniper/graph/graph.h"
+#include "acesniper/graph/layers.h"
 
 namespace acesniper {
 
@@ -36,32 +37,12 @@ struct Builder {
     return g.Add(std::move(n));
   }
   Result<int> Conv(int x, int64_t out, int64_t k, int64_t dil, int64_t stride) {
-    Node n;
-    n.op = OpKind::kConv;
-    n.inputs = {x};
-    n.conv.out_channels = out;
-    n.conv.kernel_h = n.conv.kernel_w = k;
-    n.conv.dilation_h = n.conv.dilation_w = dil;
-    n.conv.pad_h = n.conv.pad_w = dil * (k - 1) / 2;  // "same" padding
-    n.conv.stride_h = n.conv.stride_w = stride;
-    n.conv.bias = rng.Unit() < 0.5;
-    return Add(n);
+    // "same" padding; a bias half the time
+    return Add(ConvLayer(x, out, k, stride, dil * (k - 1) / 2, dil, 1, rng.Unit() < 0.5));
   }
-  Result<int> Unary(int x, OpKind op) {
-    Node n;
-    n.op = op;
-    n.inputs = {x};
-    return Add(n);
-  }
+  Result<int> Unary(int x, OpKind op) { return Add(PlainLayer(op, {x})); }
   Result<int> Pool(int x, int64_t stride) {
-    Node n;
-    n.op = OpKind::kPool;
-    n.inputs = {x};
-    n.pool.type = rng.Unit() < 0.5 ? PoolType::kMax : PoolType::kAvg;
-    n.pool.kernel_h = n.pool.kernel_w = 3;
-    n.pool.pad_h = n.pool.pad_w = 1;
-    n.pool.stride_h = n.pool.stride_w = stride;
-    return Add(n);
+    return Add(PoolLayer(x, rng.Unit() < 0.5 ? PoolType::kMax : PoolType::kAvg, 3, stride, 1));
   }
 };
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "acesniper/analyze/features.h"
+#include "acesniper/graph/layers.h"
 
 using namespace acesniper;
 
@@ -17,22 +18,9 @@ struct Net {
     return r.value();
   }
   int Conv(int in, int64_t out, int64_t k, int64_t s, int64_t p, int64_t d = 1) {
-    Node n;
-    n.op = OpKind::kConv;
-    n.inputs = {in};
-    n.conv.out_channels = out;
-    n.conv.kernel_h = n.conv.kernel_w = k;
-    n.conv.stride_h = n.conv.stride_w = s;
-    n.conv.pad_h = n.conv.pad_w = p;
-    n.conv.dilation_h = n.conv.dilation_w = d;
-    return Add(n);
+    return Add(ConvLayer(in, out, k, s, p, d));
   }
-  int Op(OpKind k, std::vector<int> in) {
-    Node n;
-    n.op = k;
-    n.inputs = std::move(in);
-    return Add(n);
-  }
+  int Op(OpKind k, std::vector<int> in) { return Add(PlainLayer(k, std::move(in))); }
 };
 
 // A small residual network whose every feature is worked out by hand below.
@@ -42,14 +30,7 @@ Graph HandWorkedNetwork() {
   int c1 = n.Conv(0, 64, 7, 2, 3);            // [1,64,112,112]
   int bn = n.Op(OpKind::kBatchNorm, {c1});
   int re = n.Op(OpKind::kActivation, {bn});
-  Node mp;
-  mp.op = OpKind::kPool;
-  mp.inputs = {re};
-  mp.pool.type = PoolType::kMax;
-  mp.pool.kernel_h = mp.pool.kernel_w = 3;
-  mp.pool.stride_h = mp.pool.stride_w = 2;
-  mp.pool.pad_h = mp.pool.pad_w = 1;
-  int pool = n.Add(mp);                        // [1,64,56,56]
+  int pool = n.Add(PoolLayer(re, PoolType::kMax, 3, 2, 1));  // [1,64,56,56]
   int c2 = n.Conv(pool, 64, 3, 1, 1);
   int add = n.Op(OpKind::kAdd, {c2, pool});
   Node gp;

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <random>
+#include <tuple>
 
 #include "acesniper/analyze/features.h"
 #include "acesniper/analyze/importers.h"
@@ -94,6 +95,39 @@ TEST_CASE("the input shape flag overrides the file's and re-infers every shape",
   auto other = ImportOnnx(dir.File("tiny.onnx"), big);
   REQUIRE(other.ok());
   CHECK(other->node(other->output()).out == Shape{2, 4, 32, 32});
+}
+
+TEST_CASE("parameters the exporter stored once behind Identity nodes still count once each", "[onnx]") {
+  // PyTorch's exporter keeps one copy of equal-valued parameters (ConvNeXt's layer scales, all
+  // 1e-6 at init) and makes the others Identity nodes of it.
+  testing::TempDir dir;
+  onnx::ModelProto m = TinyModel();
+  auto* g = m.mutable_graph();
+  auto* scale = g->add_initializer();
+  scale->set_name("block0.layer_scale");
+  scale->set_data_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : {3, 1, 1}) scale->add_dims(d);
+  for (int i = 0; i < 3; ++i) scale->add_float_data(1e-6f);
+  auto* id = g->add_node();
+  id->set_op_type("Identity");
+  id->add_input("block0.layer_scale");
+  id->add_output("block1.layer_scale");
+  for (auto [in, s, out] : {std::tuple{"x", "block0.layer_scale", "a"}, std::tuple{"a", "block1.layer_scale", "y"}}) {
+    auto* mul = g->add_node();
+    mul->set_op_type("Mul");
+    mul->set_name(std::string("mul_") + out);
+    mul->add_input(s);
+    mul->add_input(in);
+    mul->add_output(out);
+  }
+  g->add_output()->set_name("y");
+  Save(m, dir.File("scales.onnx"));
+  auto r = ImportOnnx(dir.File("scales.onnx"), {});
+  REQUIRE(r.ok());
+  Features f = AnalyzeGraph(r.value());
+  CHECK(f.Get("params_total") == 6);
+  CHECK(f.Get("params_other") == 6);
+  CHECK(f.Get("count_mul") == 2);
 }
 
 TEST_CASE("bad ONNX input gives a clear error, never a crash", "[onnx][bad-input]") {

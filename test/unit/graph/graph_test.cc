@@ -1,33 +1,15 @@
 #include <catch2/catch.hpp>
 
 #include "acesniper/graph/graph.h"
+#include "acesniper/graph/layers.h"
 
 using namespace acesniper;
 
 namespace {
 Node Conv(int in, int64_t out, int64_t k, int64_t s, int64_t p, int64_t d = 1, int64_t g = 1) {
-  Node n;
-  n.op = OpKind::kConv;
-  n.inputs = {in};
-  n.conv.out_channels = out;
-  n.conv.kernel_h = n.conv.kernel_w = k;
-  n.conv.stride_h = n.conv.stride_w = s;
-  n.conv.pad_h = n.conv.pad_w = p;
-  n.conv.dilation_h = n.conv.dilation_w = d;
-  n.conv.groups = g;
-  return n;
+  return ConvLayer(in, out, k, s, p, d, g);
 }
-Node Pool(int in, PoolType t, int64_t k, int64_t s, int64_t p, bool ceil) {
-  Node n;
-  n.op = OpKind::kPool;
-  n.inputs = {in};
-  n.pool.type = t;
-  n.pool.kernel_h = n.pool.kernel_w = k;
-  n.pool.stride_h = n.pool.stride_w = s;
-  n.pool.pad_h = n.pool.pad_w = p;
-  n.pool.ceil_mode = ceil;
-  return n;
-}
+Node Pool(int in, PoolType t, int64_t k, int64_t s, int64_t p, bool ceil) { return PoolLayer(in, t, k, s, p, ceil); }
 }  // namespace
 
 TEST_CASE("convolution output shapes follow PyTorch's formula", "[graph]") {

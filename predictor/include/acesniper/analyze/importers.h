@@ -23,6 +23,8 @@ inline constexpr const char* kTorchScriptShapeEntry = "acesniper/input_shape";
 // ONNX (any opset the linked onnx library knows). Errors: unreadable file, not ONNX, no nodes,
 // shapes that cannot be inferred.
 Result<Graph> ImportOnnx(const std::string& path, const ImportOptions& opts);
+// The same from serialized bytes; `name` is used in messages.
+Result<Graph> ImportOnnxBytes(const std::string& bytes, const ImportOptions& opts, const std::string& name);
 
 // Parses "N,C,H,W" (positive integers). Used for the CLI flag and the TorchScript entry.
 Result<Shape> ParseShape(const std::string& text);
