@@ -115,7 +115,31 @@ Status OnnxImporter::SetInput(const ImportOptions& opts) {
   return Status::Ok();
 }
 
+// ONNX's shape inference divides by strides and dilations without checking them (libonnx 1.12
+// dies with SIGFPE on a zero stride, found by test/fuzz). Reject such attributes first.
+Status CheckWindowAttributes(const onnx::GraphProto& g) {
+  static const std::set<std::string> kWindowed = {"Conv", "ConvTranspose", "ConvInteger", "QLinearConv", "MaxPool",
+                                                  "AveragePool", "LpPool", "MaxUnpool", "MaxRoiPool", "Col2Im"};
+  for (const auto& n : g.node()) {
+    if (!kWindowed.count(n.op_type())) continue;
+    for (const char* name : {"strides", "dilations", "kernel_shape"}) {
+      const auto* a = Attr(n, name);
+      if (!a) continue;
+      for (int64_t v : a->ints())
+        if (v <= 0)
+          return Status::InvalidArgument("ONNX " + n.op_type() + " node '" + n.name() + "' has " + name + " " +
+                                         std::to_string(v) + " (must be positive)");
+    }
+    const auto* group = Attr(n, "group");
+    if (group && group->i() <= 0)
+      return Status::InvalidArgument("ONNX " + n.op_type() + " node '" + n.name() + "' has group " +
+                                     std::to_string(group->i()) + " (must be positive)");
+  }
+  return Status::Ok();
+}
+
 Status OnnxImporter::Infer() {
+  ACESNIPER_RETURN_IF_ERROR(CheckWindowAttributes(model_.graph()));
   // Shape inference, then folding of the shape computations it made constant, until nothing
   // more folds (each round can only make more shapes static).
   for (int round = 0; round < 64; ++round) {

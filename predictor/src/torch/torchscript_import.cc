@@ -2,6 +2,7 @@
 // on zeros with every tensor value as an extra output, so each layer's shape is the one PyTorch
 // really produces. Operators map to graph ops as listed in docs/features.md.
 #include <torch/csrc/jit/api/function_impl.h>
+#include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/passes/inliner.h>
 #include <torch/script.h>
 
@@ -83,7 +84,7 @@ class TorchScriptImporter {
   Result<Graph> Run();
 
  private:
-  Status Record();                              // runs the graph once; fills tensors_
+  Status Record();                              // runs the graph once; fills shapes_, floats_
   Status MapNode(torch::jit::Node* n);
   Result<Shape> ShapeOf(Value* v) const;
   bool IsFloat(Value* v) const;
@@ -91,7 +92,8 @@ class TorchScriptImporter {
   torch::jit::Module& module_;
   Shape shape_;
   std::shared_ptr<torch::jit::Graph> graph_;
-  std::unordered_map<Value*, at::Tensor> tensors_;          // every tensor value from the probe run
+  std::unordered_map<Value*, Shape> shapes_;                // every tensor value's shape in the probe run
+  std::unordered_set<Value*> floats_;                       // ... and which of them are floating point
   std::unordered_map<Value*, c10::IValue> objects_;         // module objects along GetAttr chains
   std::unordered_map<Value*, std::set<std::string>> leaves_;  // constant value -> parameters behind it
   std::unordered_map<std::string, int64_t> param_size_;
@@ -103,12 +105,25 @@ class TorchScriptImporter {
 };
 
 Status TorchScriptImporter::Record() {
+  // A copy of the graph that returns, for every tensor value, its sizes and dtype (aten::size and
+  // prim::dtype inserted right after the value is made). Tensors are freed as usual while it runs,
+  // so memory stays that of one forward pass, even for vit_h_14's attention maps.
   auto probe = graph_->copy();
-  std::vector<Value*> tensors;
+  std::vector<Value*> tensors, original;
   for (auto* node : probe->nodes())
     for (auto* o : node->outputs())
       if (o->type()->kind() == c10::TypeKind::TensorType) tensors.push_back(o);
-  auto* tuple = probe->insertNode(probe->createTuple(tensors));
+  for (auto* node : graph_->nodes())
+    for (auto* o : node->outputs())
+      if (o->type()->kind() == c10::TypeKind::TensorType) original.push_back(o);
+  if (original.size() != tensors.size()) return Status::Internal("TorchScript probe graph differs from the original");
+  std::vector<Value*> facts;
+  for (Value* v : tensors) {
+    torch::jit::WithInsertPoint guard(v->node()->next());
+    facts.push_back(probe->insert(c10::aten::size, {v}));
+    facts.push_back(probe->insert(c10::prim::dtype, {v}));
+  }
+  auto* tuple = probe->insertNode(probe->createTuple(facts));
   probe->eraseOutput(0);
   probe->registerOutput(tuple->output());
   torch::jit::GraphFunction fn("acesniper_probe", probe, nullptr);
@@ -116,28 +131,27 @@ Status TorchScriptImporter::Record() {
   torch::jit::Stack stack{module_._ivalue(), torch::zeros(shape_)};
   fn.run(stack);
   auto elems = stack.back().toTupleRef().elements();
-  // Map the probe's values back to the original graph's by position.
-  std::vector<Value*> original;
-  for (auto* node : graph_->nodes())
-    for (auto* o : node->outputs())
-      if (o->type()->kind() == c10::TypeKind::TensorType) original.push_back(o);
-  if (original.size() != elems.size()) return Status::Internal("TorchScript probe returned a different number of values");
-  for (size_t i = 0; i < elems.size(); ++i)
-    if (elems[i].isTensor()) tensors_[original[i]] = elems[i].toTensor();
-  tensors_[graph_->inputs()[1]] = torch::zeros(shape_);
+  if (elems.size() != 2 * original.size()) return Status::Internal("TorchScript probe returned a different number of values");
+  for (size_t i = 0; i < original.size(); ++i) {
+    const auto& sizes = elems[2 * i];
+    const auto& dtype = elems[2 * i + 1];
+    if (!sizes.isIntList() || !dtype.isInt()) continue;
+    shapes_[original[i]] = sizes.toIntVector();
+    if (c10::isFloatingType(static_cast<c10::ScalarType>(dtype.toInt()))) floats_.insert(original[i]);
+  }
+  shapes_[graph_->inputs()[1]] = shape_;
+  floats_.insert(graph_->inputs()[1]);
   return Status::Ok();
 }
 
 Result<Shape> TorchScriptImporter::ShapeOf(Value* v) const {
-  auto it = tensors_.find(v);
-  if (it == tensors_.end()) return Status::Internal("no recorded shape for TorchScript value %" + v->debugName());
-  auto s = it->second.sizes();
-  return Shape(s.begin(), s.end());
+  auto it = shapes_.find(v);
+  if (it == shapes_.end()) return Status::Internal("no recorded shape for TorchScript value %" + v->debugName());
+  return it->second;
 }
 
 bool TorchScriptImporter::IsFloat(Value* v) const {
-  auto it = tensors_.find(v);
-  return it != tensors_.end() && it->second.defined() && it->second.is_floating_point();
+  return floats_.count(v) > 0;
 }
 
 Status TorchScriptImporter::MapNode(torch::jit::Node* n) {
@@ -222,12 +236,12 @@ Status TorchScriptImporter::MapNode(torch::jit::Node* n) {
   bool x_act = x && act_.count(x);
 
   if ((op == "aten::_convolution" || op == "aten::conv2d" || op == "aten::convolution") && x_act &&
-      !act_.count(n->input(1)) && tensors_.count(n->input(1)) && tensors_[n->input(1)].dim() == 4) {
+      !act_.count(n->input(1)) && shapes_.count(n->input(1)) && shapes_[n->input(1)].size() == 4) {
     bool transposed = op != "aten::conv2d" && ConstOf(n->input(6)) && ConstOf(n->input(6))->toBool();
     auto stride = IntsOf(n->input(3)), pad = IntsOf(n->input(4)), dil = IntsOf(n->input(5));
     auto groups = IntOf(n->input(op == "aten::conv2d" ? 6 : 8));
     if (!transposed && stride.size() == 2 && pad.size() == 2 && dil.size() == 2 && groups) {
-      auto w = tensors_[n->input(1)].sizes();
+      const Shape& w = shapes_[n->input(1)];
       node.op = OpKind::kConv;
       node.inputs = {act_[x]};
       node.conv.out_channels = w[0];
@@ -246,7 +260,7 @@ Status TorchScriptImporter::MapNode(torch::jit::Node* n) {
   } else if (op == "aten::matmul" || op == "aten::bmm") {
     if (inputs.size() == 2) {
       node.op = OpKind::kMatMul;
-    } else if (x_act && tensors_.count(n->input(1)) && tensors_[n->input(1)].dim() == 2) {
+    } else if (x_act && shapes_.count(n->input(1)) && shapes_[n->input(1)].size() == 2) {
       node.op = OpKind::kLinear;
       node.out_features = node.out.back();
       node.bias = false;

@@ -185,6 +185,20 @@ TEST_CASE("bad ONNX input gives a clear error, never a crash", "[onnx][bad-input
     INFO(r.status().ToString());
     CHECK_THAT(r.status().message(), Catch::Contains("sum"));
   }
+  SECTION("a zero stride (libonnx's shape inference would divide by it)") {
+    onnx::ModelProto m = TinyModel();
+    AddConv(m.mutable_graph(), "x", "y", 4, 3);
+    auto* a = m.mutable_graph()->mutable_node(0)->add_attribute();
+    a->set_name("strides");
+    a->set_type(onnx::AttributeProto::INTS);
+    a->add_ints(0);
+    a->add_ints(1);
+    m.mutable_graph()->add_output()->set_name("y");
+    Save(m, dir.File("stride0.onnx"));
+    auto r = ImportOnnx(dir.File("stride0.onnx"), {});
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.status().message(), Catch::Contains("strides 0"));
+  }
   SECTION("a malformed input shape") {
     CHECK_FALSE(ParseShape("1,3,224").ok());
     CHECK_FALSE(ParseShape("1,3,-2,2").ok());
