@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "acesniper/analyze/importers.h"
+#include "acesniper/graph/einsum.h"
 #include "graph_draft.h"
 #include "onnx_shape_folding.h"
 
@@ -67,6 +68,7 @@ class OnnxImporter {
   Status SetInput(const ImportOptions& opts);
   Status Infer();
   void RecordShapes();
+  int CompleteEinsumShapes();
   Status MapNode(const onnx::NodeProto& n);
   void Rewrite();
   Result<Shape> ShapeOf(const std::string& name, const onnx::NodeProto& n) const;
@@ -155,9 +157,37 @@ Status OnnxImporter::Infer() {
       if (v.known) known[name] = v.shape;
     auto folded = FoldShapeComputations(*model_.mutable_graph(), known);
     if (!folded.ok()) return folded.status();
-    if (folded.value() == 0) break;
+    if (folded.value() + CompleteEinsumShapes() == 0) break;
   }
   return Status::Ok();
+}
+
+// libonnx 1.12 leaves some einsum outputs without a shape (equations with spaces, as PyTorch
+// writes them); compute those from the equation and record them for the next inference round.
+int OnnxImporter::CompleteEinsumShapes() {
+  int added = 0;
+  for (const auto& n : model_.graph().node()) {
+    if (n.op_type() != "Einsum" || n.input_size() != 2 || n.output_size() != 1) continue;
+    auto o = info_.find(n.output(0));
+    if (o != info_.end() && o->second.known) continue;
+    std::vector<Shape> in;
+    for (const auto& name : n.input()) {
+      auto it = info_.find(name);
+      if (it == info_.end() || !it->second.known) break;
+      in.push_back(it->second.shape);
+    }
+    const auto* eq = Attr(n, "equation");
+    if (in.size() != 2 || !eq) continue;
+    auto e = AnalyzeEinsum(eq->s(), in);
+    if (!e) continue;
+    auto* vi = model_.mutable_graph()->add_value_info();
+    vi->set_name(n.output(0));
+    auto* tt = vi->mutable_type()->mutable_tensor_type();
+    tt->set_elem_type(info_.at(n.input(0)).elem_type);
+    for (int64_t d : e->out) tt->mutable_shape()->add_dim()->set_dim_value(d);
+    ++added;
+  }
+  return added;
 }
 
 void OnnxImporter::RecordShapes() {
@@ -309,6 +339,15 @@ Status OnnxImporter::MapNode(const onnx::NodeProto& n) {
         node.op = OpKind::kLinear;
         node.out_features = (*b)[1];
         node.bias = false;
+      }
+    }
+  } else if (op == "Einsum" && inputs.size() == 2 && Attr(n, "equation")) {
+    auto a = ShapeOf(n.input(0), n), b = ShapeOf(n.input(1), n);
+    if (a.ok() && b.ok()) {
+      auto e = AnalyzeEinsum(Attr(n, "equation")->s(), {a.value(), b.value()});
+      if (e && e->out == node.out) {
+        node.op = OpKind::kMatMul;
+        node.contraction = e->contraction;
       }
     }
   } else if (op == "BatchNormalization") {

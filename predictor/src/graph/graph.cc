@@ -157,6 +157,10 @@ Result<Shape> Infer(const Graph& g, const Node& n) {
       return s;
     }
     case OpKind::kMatMul: {
+      if (n.contraction > 0) {  // an einsum: the importer computed the shape (graph/einsum.h)
+        if (in.size() != 2 || n.out.empty()) return Bad(n, "an einsum needs two inputs and its output shape");
+        return n.out;
+      }
       if (in.size() != 2 || in[0].size() < 2 || in[1].size() < 2)
         return Bad(n, "needs two inputs of rank >= 2");
       const Shape& a = in[0];
@@ -314,6 +318,7 @@ int64_t NodeMacs(const Graph& g, const Node& n) {
     case OpKind::kLinear:
       return NumElements(n.out) * g.node(n.inputs[0]).out.back();
     case OpKind::kMatMul:
+      if (n.contraction > 0) return NumElements(n.out) * n.contraction;
       return NumElements(n.out) * g.node(n.inputs[0]).out.back();
     default:
       return 0;

@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "../analyze/graph_draft.h"
+#include "acesniper/graph/einsum.h"
 #include "acesniper/torch/torchscript.h"
 
 namespace acesniper {
@@ -264,6 +265,16 @@ Status TorchScriptImporter::MapNode(torch::jit::Node* n) {
       node.op = OpKind::kLinear;
       node.out_features = node.out.back();
       node.bias = false;
+    }
+  } else if (op == "aten::einsum" && inputs.size() == 2 && n->input(1)->node()->kind() == c10::prim::ListConstruct) {
+    auto eq = ConstOf(n->input(0));
+    auto* list = n->input(1)->node();
+    if (eq && eq->isString() && list->inputs().size() == 2 && shapes_.count(list->input(0)) && shapes_.count(list->input(1))) {
+      auto e = AnalyzeEinsum(eq->toStringRef(), {shapes_[list->input(0)], shapes_[list->input(1)]});
+      if (e && e->out == node.out) {
+        node.op = OpKind::kMatMul;
+        node.contraction = e->contraction;
+      }
     }
   } else if (op == "aten::batch_norm" && x_act) {
     node.op = OpKind::kBatchNorm;

@@ -25,7 +25,7 @@ enum class OpKind {
   kLayerNorm,   // layer normalisation over the last axis
   kActivation,  // elementwise nonlinearity (see ActKind)
   kLinear,      // fully connected: weight [out, in] applied to the last axis
-  kMatMul,      // product of two activations (attention)
+  kMatMul,      // product of two activations (attention); einsum when `contraction` is set
   kAdd,         // elementwise sum of two or more activations (broadcasting)
   kMul,         // elementwise product of two activations (broadcasting; squeeze-excitation)
   kConcat,      // concatenation along an axis
@@ -73,6 +73,8 @@ struct Node {
   bool bias = true;              // kLinear; kBatchNorm/kLayerNorm: affine
   int64_t axis = 1;              // kConcat, kSoftmax, kFlatten (start_dim)
   double eps = 1e-5;             // norms
+  int64_t contraction = 0;       // kMatMul from an einsum: multiply-adds per output element
+                                 // (then node.out is given, not inferred)
   std::string source_op;         // original operator name (importers), e.g. "aten::roll"
   int64_t extra_params = 0;      // learned tensors that are not this op's own weights
                                  // (ViT class token, positional embedding, bias tables)
