@@ -47,6 +47,7 @@ int RunAnalyze(const AnalyzeArgs& a) {
     opts.input_shape = s.value();
   }
   int failures = 0;
+  int header_printed = 0;
   nlohmann::json out = nlohmann::json::array();
   for (const auto& path : a.files) {
     auto g = ImportModelFile(path, opts);
@@ -63,7 +64,7 @@ int RunAnalyze(const AnalyzeArgs& a) {
     Features f = AnalyzeGraph(g.value());
     std::string name = std::filesystem::path(path).stem().string();
     if (a.summary) {
-      if (&path == &a.files.front())
+      if (!header_printed++)
         std::cout << std::left << std::setw(22) << "model" << std::setw(18) << "input" << std::right << std::setw(10)
                   << "GMACs" << std::setw(12) << "params" << std::setw(8) << "layers" << std::setw(9) << "cp_lay"
                   << std::setw(9) << "branch" << "\n";
