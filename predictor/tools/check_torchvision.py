@@ -9,6 +9,7 @@ Prints a markdown table; exit status 1 if any model fails."""
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -38,17 +39,26 @@ def main():
     failures = 0
     for name in names:
         t0 = time.time()
+        model_dir = os.path.join(args.work_dir, name)  # models over 2 GB bring external data files
+        os.makedirs(model_dir, exist_ok=True)
         try:
-            entry = export_zoo.export(name, args.work_dir)
+            entry = export_zoo.export(name, model_dir)
         except Exception as e:  # an export failure is torchvision/PyTorch's, report and go on
-            print(f"| {name} | | | | | export failed: {type(e).__name__}: {str(e)[:80]} |", flush=True)
+            ts_path = os.path.join(model_dir, name + ".pt")
+            ts_only = ""
+            if os.path.exists(ts_path):
+                ts, ts_err = analyze(args.binary, ts_path)
+                ts_only = (f"TorchScript alone: {int(ts['params_total']):,} params, "
+                           f"{ts['flops_total'] / 2e9:.3f} GMACs" if ts else "TorchScript alone: " + ts_err[:60])
+            shutil.rmtree(model_dir, ignore_errors=True)
+            print(f"| {name} | | | | | ONNX export failed in PyTorch: {type(e).__name__}: {str(e)[:70]}; "
+                  f"{ts_only} |", flush=True)
             continue
-        ts_path = os.path.join(args.work_dir, entry["torchscript"])
-        onnx_path = os.path.join(args.work_dir, entry["onnx"])
+        ts_path = os.path.join(model_dir, entry["torchscript"])
+        onnx_path = os.path.join(model_dir, entry["onnx"])
         ts, ts_err = analyze(args.binary, ts_path)
         on, on_err = analyze(args.binary, onnx_path)
-        for p in (ts_path, onnx_path):
-            os.remove(p)
+        shutil.rmtree(model_dir, ignore_errors=True)
         if ts is None or on is None:
             failures += 1
             print(f"| {name} | {entry['params']:,} | | | | FAIL: {(ts_err or on_err)[:120]} |", flush=True)
