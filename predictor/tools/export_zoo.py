@@ -32,8 +32,7 @@ RESOLUTION = {
     "efficientnet_b1": 240, "efficientnet_b2": 288, "efficientnet_b3": 300,
     "efficientnet_b4": 380, "efficientnet_b5": 456, "efficientnet_b6": 528, "efficientnet_b7": 600,
     "efficientnet_v2_s": 384, "efficientnet_v2_m": 480, "efficientnet_v2_l": 480,
-    "vit_h_14": 518,
-}
+}  # vit_h_14 runs at 518 only with its SWAG weights; built with weights=None it takes 224
 
 INPUT_SHAPE_KEY = "acesniper/input_shape"
 
