@@ -209,15 +209,15 @@ Result<GeneratedNetwork> GenerateNetwork(const GeneratorOptions& opts, uint64_t 
   constexpr int kStratumAttempts = 2000;
   double lo = opts.min_flops, hi = opts.max_flops;
   int64_t in_plane = 0;
-  const double step = (std::log(opts.max_flops) - std::log(std::max(opts.min_flops, 1.0))) / std::max(opts.flops_bins, 1);
   for (int attempt = 1; attempt <= opts.max_attempts; ++attempt) {
     if ((attempt - 1) % kStratumAttempts == 0) {
       in_plane = rng.Pick(opts.planes);
-      if (opts.log_uniform_flops) {
+      if (opts.log_uniform_flops) {  // bin edges equally spaced in log FLOPs
+        const double log_min = std::log(opts.min_flops);
+        const double step = (std::log(opts.max_flops) - log_min) / opts.flops_bins;
         int64_t bin = rng.Uniform(opts.flops_bins);
-        lo = std::exp(std::log(opts.min_flops) + step * static_cast<double>(bin));
-        hi = bin + 1 == opts.flops_bins ? opts.max_flops
-                                        : std::exp(std::log(opts.min_flops) + step * static_cast<double>(bin + 1));
+        lo = std::exp(log_min + step * static_cast<double>(bin));
+        hi = bin + 1 == opts.flops_bins ? opts.max_flops : std::exp(log_min + step * static_cast<double>(bin + 1));
       }
     }
     auto g = Draw(opts, in_plane, rng);

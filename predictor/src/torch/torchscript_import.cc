@@ -1,6 +1,6 @@
 // TorchScript -> canonical Graph. The archive is loaded, its forward graph inlined, and run once
-// on zeros with every tensor value as an extra output, so each layer's shape is the one PyTorch
-// really produces. Operators map to graph ops as listed in docs/features.md.
+// on zeros with the size and dtype of every tensor value as extra outputs, so each layer's shape
+// is the one PyTorch really produces. Operators map to graph ops as listed in docs/features.md.
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/passes/inliner.h>
