@@ -9,5 +9,12 @@ $SUDO apt-get install -y -q --no-install-recommends \
   build-essential cmake ninja-build pkg-config \
   libtorch-dev \
   libonnx-dev libprotobuf-dev \
+  libopencv-dnn-dev libssl-dev \
   nlohmann-json3-dev libcli11-dev catch2 \
   python3 python3-torch python3-torchvision python3-onnx
+# The BLAS behind LibTorch is part of the platform (docs/measurement.md). Debian's LibTorch loads
+# libblas.so.3, which the alternatives system points at the reference (netlib) BLAS unless
+# OpenBLAS is installed. We install OpenBLAS deliberately (vit_b_32 runs ~10x faster on it), and
+# keep the reference BLAS (libblas3, a LibTorch dependency) as the separate platform
+# torch-refblas-2t; each measuring worker selects its library by path.
+$SUDO apt-get install -y -q --no-install-recommends libopenblas0-pthread libblas3 liblapack3

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "acesniper/analyze/features.h"
+#include "acesniper/graph/graph_hash.h"
 #include "acesniper/torch/torchscript.h"
 #include "commands.h"
 
@@ -18,6 +19,7 @@ struct AnalyzeArgs {
   bool json = false;
   bool layers = false;
   bool summary = false;
+  bool structure = false;
 };
 
 void PrintLayers(const Graph& g) {
@@ -56,6 +58,10 @@ int RunAnalyze(const AnalyzeArgs& a) {
       ++failures;
       continue;
     }
+    if (a.structure) {
+      std::cout << path << ": network_hash " << GraphStructureHash(*g) << "\n" << GraphStructureText(*g);
+      continue;
+    }
     if (a.layers) {
       std::cout << path << ": " << g->size() << " layers (canonical graph)\n";
       PrintLayers(g.value());
@@ -79,9 +85,10 @@ int RunAnalyze(const AnalyzeArgs& a) {
       nlohmann::json feats = nlohmann::json::object();
       for (const auto& [k, v] : f.Named()) feats[k] = v;
       out.push_back({{"name", name}, {"file", path}, {"schema", kFeatureSchema},
-                     {"input_shape", g->input_shape()}, {"features", feats}});
+                     {"network_hash", GraphStructureHash(*g)}, {"input_shape", g->input_shape()}, {"features", feats}});
     } else {
-      std::cout << name << " (" << path << ", input " << ShapeToString(g->input_shape()) << ", " << kFeatureSchema << ")\n";
+      std::cout << name << " (" << path << ", input " << ShapeToString(g->input_shape()) << ", " << kFeatureSchema
+                << ", network_hash " << GraphStructureHash(*g) << ")\n";
       for (const auto& [k, v] : f.Named()) std::cout << "  " << std::left << std::setw(28) << k << " " << v << "\n";
     }
   }
@@ -98,6 +105,7 @@ void AddAnalyzeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--input-shape", args->input_shape, "N,C,H,W (default: the file's own, else 1,3,224,224)");
   cmd->add_flag("--json", args->json, "one JSON object per model");
   cmd->add_flag("--layers", args->layers, "print the canonical layer graph instead of features");
+  cmd->add_flag("--structure", args->structure, "print the network's identity (network_hash) and the canonical text it hashes");
   cmd->add_flag("--summary", args->summary, "one line per model: GMACs, parameters, layers");
   cmd->callback([args, &exit_code]() { exit_code = RunAnalyze(*args); });
 }

@@ -7,5 +7,8 @@ namespace acesniper::cli {
 
 void AddGenerateCommand(CLI::App& app, int& exit_code);
 void AddAnalyzeCommand(CLI::App& app, int& exit_code);
+void AddPlatformsCommand(CLI::App& app, int& exit_code);
+void AddMeasureCommand(CLI::App& app, int& exit_code);
+void AddMeasureWorkerCommand(CLI::App& app, int& exit_code);
 
 }  // namespace acesniper::cli

@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   acesniper::cli::AddGenerateCommand(app, exit_code);
   acesniper::cli::AddAnalyzeCommand(app, exit_code);
+  acesniper::cli::AddPlatformsCommand(app, exit_code);
+  acesniper::cli::AddMeasureCommand(app, exit_code);
+  acesniper::cli::AddMeasureWorkerCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

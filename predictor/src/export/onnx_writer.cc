@@ -54,7 +54,7 @@ Status CheckOnnxFile(const std::string& path) {
   return Status::Ok();
 }
 
-Status WriteOnnx(const Graph& g, uint64_t weight_seed, const std::string& path) {
+Result<std::string> SerializeOnnx(const Graph& g, uint64_t weight_seed) {
   ACESNIPER_RETURN_IF_ERROR(g.Validate());
   onnx::ModelProto m;
   m.set_ir_version(7);  // IR 7 goes with opset 13
@@ -148,10 +148,18 @@ Status WriteOnnx(const Graph& g, uint64_t weight_seed, const std::string& path) 
   } catch (const std::exception& e) {
     return Status::Internal(std::string("ONNX writer produced a model the checker rejects: ") + e.what());
   }
+  std::string bytes;
+  if (!m.SerializeToString(&bytes)) return Status::Internal("ONNX writer: cannot serialize the model");
+  return bytes;
+}
+
+Status WriteOnnx(const Graph& g, uint64_t weight_seed, const std::string& path) {
+  auto bytes = SerializeOnnx(g, weight_seed);
+  if (!bytes.ok()) return bytes.status();
   std::string tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f || !m.SerializeToOstream(&f)) return Status::IOError("cannot write '" + tmp + "'");
+    if (!f || !f.write(bytes->data(), static_cast<std::streamsize>(bytes->size()))) return Status::IOError("cannot write '" + tmp + "'");
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::IOError("cannot rename '" + tmp + "' to '" + path + "'");
   return Status::Ok();

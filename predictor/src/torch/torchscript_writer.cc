@@ -7,6 +7,7 @@
 #include "acesniper/analyze/importers.h"
 #include "acesniper/export/writers.h"
 #include "acesniper/graph/weights.h"
+#include "acesniper/torch/module_builder.h"
 
 namespace acesniper {
 
@@ -34,7 +35,7 @@ std::string Ident(const std::string& s) {
 
 }  // namespace
 
-Status WriteTorchScript(const Graph& g, uint64_t weight_seed, const std::string& path) {
+Result<torch::jit::Module> BuildTorchModule(const Graph& g, uint64_t weight_seed) {
   ACESNIPER_RETURN_IF_ERROR(g.Validate());
   try {
     torch::jit::Module m("__torch__.acesniper.Network");
@@ -122,6 +123,17 @@ Status WriteTorchScript(const Graph& g, uint64_t weight_seed, const std::string&
     src << "    return " << var(g.output()) << "\n";
     m.define(src.str());
     m.eval();
+    return m;
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("TorchScript writer: ") + e.what());
+  }
+}
+
+Status WriteTorchScript(const Graph& g, uint64_t weight_seed, const std::string& path) {
+  auto module = BuildTorchModule(g, weight_seed);
+  if (!module.ok()) return module.status();
+  try {
+    torch::jit::Module& m = *module;
     std::string shape;
     for (int64_t d : g.input_shape()) shape += (shape.empty() ? "" : ",") + std::to_string(d);
     torch::jit::ExtraFilesMap extra{{kTorchScriptShapeEntry, shape}};

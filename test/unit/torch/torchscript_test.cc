@@ -1,6 +1,8 @@
-#include <catch2/catch.hpp>
-
+// LibTorch first: it brings glog, whose CHECK would otherwise replace Catch's (a failing glog
+// CHECK aborts the whole test binary instead of failing one test case).
 #include <torch/script.h>
+#undef CHECK
+#include <catch2/catch.hpp>
 
 #include <fstream>
 #include <random>
@@ -8,6 +10,7 @@
 #include "acesniper/analyze/features.h"
 #include "acesniper/export/writers.h"
 #include "acesniper/generate/generator.h"
+#include "acesniper/graph/graph_hash.h"
 #include "acesniper/torch/torchscript.h"
 #include "feature_diff.h"
 #include "temp_dir.h"
@@ -34,6 +37,9 @@ TEST_CASE("100 generated networks: graph, TorchScript and ONNX give the same fea
     REQUIRE(from_onnx.ok());
     CHECK(testing::FeatureDiff(want, AnalyzeGraph(from_ts.value())) == "");
     CHECK(testing::FeatureDiff(want, AnalyzeGraph(from_onnx.value())) == "");
+    // The network's identity in the measurement store does not depend on its file format.
+    CHECK(GraphStructureHash(*from_ts) == GraphStructureHash(g));
+    CHECK(GraphStructureHash(*from_onnx) == GraphStructureHash(g));
     auto shape = RunTorchScriptOnce(pt, g.input_shape());
     REQUIRE(shape.ok());
     CHECK(shape.value() == g.node(g.output()).out);

@@ -16,6 +16,8 @@ inline constexpr int kOnnxOpset = 13;
 // Writes an ONNX model; runs onnx::checker on it before writing. Ops the writer does not
 // know (kMatMul, kLayout, kOther ...) give Unsupported.
 Status WriteOnnx(const Graph& g, uint64_t weight_seed, const std::string& path);
+// The same model as serialized bytes (for runtimes that read ONNX from memory).
+Result<std::string> SerializeOnnx(const Graph& g, uint64_t weight_seed);
 // onnx::checker::check_model on a file: Ok or the checker's complaint.
 Status CheckOnnxFile(const std::string& path);
 

@@ -1,0 +1,95 @@
+#include "acesniper/opencv/opencv_runner.h"
+
+#include <opencv2/core.hpp>
+#include <opencv2/core/utility.hpp>
+#include <opencv2/dnn.hpp>
+
+#include <chrono>
+
+#include "acesniper/export/writers.h"
+
+namespace acesniper {
+
+namespace {
+
+std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+// "Parallel framework: pthreads" from the build information (4.6 has no API for it).
+std::string ParallelFramework() {
+  const std::string info = cv::getBuildInformation();
+  const std::string key = "Parallel framework:";
+  auto at = info.find(key);
+  if (at == std::string::npos) return "unknown";
+  std::string v = FirstLine(info.substr(at + key.size()));
+  size_t b = v.find_first_not_of(' ');
+  return b == std::string::npos ? "unknown" : v.substr(b);
+}
+
+class OpenCvRunner : public Runner {
+ public:
+  explicit OpenCvRunner(PlatformConfig c) : config_(std::move(c)) { cv::setNumThreads(config_.threads); }
+
+  nlohmann::json Describe() const override {
+    return {{"engine", "opencv-dnn"},
+            {"version", CV_VERSION},
+            {"parallel_framework", ParallelFramework()},
+            {"threads", cv::getNumThreads()},
+            {"backend", "DNN_BACKEND_OPENCV/DNN_TARGET_CPU"}};
+  }
+
+  Status Load(const NetworkJob& job) override {
+    loaded_ = false;
+    try {
+      if (!job.onnx_path.empty()) {
+        net_ = cv::dnn::readNetFromONNX(job.onnx_path);
+      } else if (job.graph) {
+        auto bytes = SerializeOnnx(*job.graph, job.weight_seed);
+        if (!bytes.ok()) return bytes.status();
+        net_ = cv::dnn::readNetFromONNX(bytes->data(), bytes->size());
+      } else {
+        return Status::Unsupported("OpenCV DNN needs an ONNX file or a generated graph for " + job.name);
+      }
+      if (net_.empty()) return Status::Unsupported("OpenCV DNN read an empty network from " + job.name);
+      net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+      net_.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+      std::vector<int> dims(job.input_shape.begin(), job.input_shape.end());
+      if (dims.empty()) return Status::InvalidArgument("no input shape for " + job.name);
+      dims[0] = static_cast<int>(job.batch);
+      input_.create(static_cast<int>(dims.size()), dims.data(), CV_32F);
+      cv::randu(input_, 0.0, 1.0);
+      net_.setInput(input_);
+      net_.forward();
+    } catch (const cv::Exception& e) {
+      return Status::Unsupported(std::string("OpenCV DNN cannot run it: ") + FirstLine(e.what()));
+    } catch (const std::exception& e) {
+      return Status::Unsupported(std::string("OpenCV DNN cannot run it: ") + FirstLine(e.what()));
+    }
+    loaded_ = true;
+    return Status::Ok();
+  }
+
+  Result<double> RunOnce() override {
+    if (!loaded_) return Status::Internal("opencv runner: no network loaded");
+    try {
+      auto t0 = std::chrono::steady_clock::now();
+      net_.setInput(input_);
+      cv::Mat out = net_.forward();
+      auto t1 = std::chrono::steady_clock::now();
+      return std::chrono::duration<double, std::milli>(t1 - t0).count();
+    } catch (const std::exception& e) {
+      return Status::Internal(std::string("OpenCV DNN failed: ") + FirstLine(e.what()));
+    }
+  }
+
+ private:
+  PlatformConfig config_;
+  cv::dnn::Net net_;
+  cv::Mat input_;
+  bool loaded_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Runner> MakeOpenCvRunner(const PlatformConfig& config) { return std::make_unique<OpenCvRunner>(config); }
+
+}  // namespace acesniper
