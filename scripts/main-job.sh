@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on embedded defaults. Today: export the torchvision zoo (random weights, no
-# download), generate a set of random networks (Table IV), and analyze both (Table III). Later
-# issues extend it to the whole local pipeline (benchmark, HRM, predict, simulate, report).
+# download), generate a set of random networks (Table IV), analyze both (Table III), and
+# benchmark this machine: the HRM reference set on two platforms. Later issues extend it to the
+# whole local pipeline (HRM, predict, simulate, report).
 # Outputs go to build/: zoo/, generated/, report/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +19,9 @@ echo "== analyzing the zoo (ONNX form) -> build/report/zoo-features.json"
 echo "== analyzing the generated networks (TorchScript form) -> build/report/generated-features.json"
 "$BIN" analyze build/generated/*.pt --json > build/report/generated-features.json
 "$BIN" analyze build/generated/gen-1-{0,1,2,3,4}.pt --summary
+echo "== benchmarking this machine: the HRM reference set on torch-frozen-2t and opencv-2t -> build/report/reference.csv"
+"$BIN" platforms
+resume=""
+[ -s build/report/reference.csv ] && resume=--resume
+"$BIN" measure --platform torch-frozen-2t,opencv-2t --reference-set --out build/report/reference.csv $resume
 echo "done: build/report/"

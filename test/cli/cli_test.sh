@@ -5,25 +5,7 @@ set -u
 BIN=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-
-# expect NAME WANT_RC_KIND PATTERN -- command...   (WANT_RC_KIND: ok | error)
-expect() {
-  local name=$1 want=$2 pattern=$3
-  shift 4
-  "$@" >"$work/out" 2>"$work/err"
-  local rc=$?
-  local ok=1
-  if [ "$want" = ok ] && [ $rc -ne 0 ]; then ok=0; fi
-  if [ "$want" = error ] && { [ $rc -eq 0 ] || [ $rc -ge 128 ]; }; then ok=0; fi  # >=128: killed by a signal
-  if [ -n "$pattern" ] && ! grep -qi -- "$pattern" "$work/out" "$work/err"; then ok=0; fi
-  if [ $ok = 1 ]; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL: $name (rc=$rc, wanted $want, pattern '$pattern')"
-    sed 's/^/  stderr: /' "$work/err" | head -5
-  fi
-}
+source "$(dirname "$0")/expect.sh"
 
 expect "generate" ok "generated 3 networks" -- "$BIN" generate --count 3 --seed 9 --out "$work/gen"
 expect "analyze json" ok "acesniper.nns/v1" -- "$BIN" analyze "$work/gen/gen-9-0.pt" "$work/gen/gen-9-0.onnx" --json

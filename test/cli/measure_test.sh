@@ -8,26 +8,8 @@ BIN=$1
 TOOL=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-
-expect() {  # expect NAME ok|error PATTERN -- command...
-  local name=$1 want=$2 pattern=$3
-  shift 4
-  "$@" >"$work/out" 2>"$work/err"
-  local rc=$?
-  local ok=1
-  if [ "$want" = ok ] && [ $rc -ne 0 ]; then ok=0; fi
-  if [ "$want" = error ] && { [ $rc -eq 0 ] || [ $rc -ge 128 ]; }; then ok=0; fi
-  if [ -n "$pattern" ] && ! grep -qi -- "$pattern" "$work/out" "$work/err"; then ok=0; fi
-  if [ $ok = 1 ]; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL: $name (rc=$rc, wanted $want, pattern '$pattern')"
-    sed 's/^/  out: /' "$work/out" | head -5
-    sed 's/^/  err: /' "$work/err" | head -5
-  fi
-}
-check() {  # check NAME python-expression-over-rows (rows: list of dicts from the CSV at $work/store)
+source "$(dirname "$0")/expect.sh"
+check() {  # check NAME PYTHON-EXPRESSION [STORE]: the expression over rows (csv.DictReader of STORE, default $work/m.csv)
   local name=$1 expr=$2 file=${3:-$work/m.csv}
   expect "$name" ok "" -- /usr/bin/python3 -c "
 import csv, sys

@@ -85,7 +85,7 @@ Result<std::vector<BenchmarkNetwork>> ModelFileNetworks(const std::string& dir, 
 std::string Duration(double s) {
   char buf[32];
   if (s < 90) std::snprintf(buf, sizeof buf, "%.0fs", s);
-  else if (s < 5400) std::snprintf(buf, sizeof buf, "%.0fm", s / 60);
+  else if (s < 5400) std::snprintf(buf, sizeof buf, "%.1fm", s / 60);
   else std::snprintf(buf, sizeof buf, "%.1fh", s / 3600);
   return buf;
 }
@@ -175,7 +175,7 @@ int RunMeasure(const MeasureArgs& a) {
     }
     std::cout << p.name << " (" << report->platform_id << "): " << report->ok << " ok, " << report->unsupported
               << " unsupported, " << report->failed << " failed, " << report->timeout << " timed out, " << report->crashed
-              << " crashed, " << report->skipped << " already measured; " << Duration(report->seconds) << "\n";
+              << " crashed, " << report->skipped << " already measured; " << Duration(report->seconds) << std::endl;
   }
   fs::remove_all(scratch, ec);
   return exit_code;

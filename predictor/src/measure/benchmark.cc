@@ -1,6 +1,8 @@
 #include "acesniper/measure/benchmark.h"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "acesniper/measure/fingerprint.h"
 #include "acesniper/measure/subprocess.h"
@@ -99,8 +101,171 @@ void FillFromReply(const nlohmann::json& r, MeasurementRecord* rec) {
     rec->cv = r.value("cv", 0.0);
     rec->runs = r.value("runs", 0);
     rec->rejected = r.value("rejected", 0);
+    rec->visits = r.value("visits", 0);
+    rec->visit_spread = r.value("visit_spread", 0.0);
   }
 }
+
+// One platform's run: blocks of networks to the worker, outcomes to the store.
+class BenchmarkRun {
+ public:
+  BenchmarkRun(const BenchmarkOptions& o, MeasurementStore& store, std::map<std::string, std::string> env)
+      : o_(o), store_(store), env_(std::move(env)) {}
+
+  Status EnsureWorker() {
+    if (worker_.running()) return Status::Ok();
+    auto fp = StartWorker(worker_, o_, env_);
+    if (!fp.ok()) return fp.status();
+    std::string id = FingerprintId(*fp);
+    if (!report_.platform_id.empty() && id != report_.platform_id)
+      return Status::Internal("the platform's fingerprint changed between workers (" + report_.platform_id + " -> " + id + ")");
+    report_.platform_id = id;
+    return store_.RecordPlatform(id, o_.platform.name, *fp);
+  }
+
+  // Measures a block: one request per visit, each to a fresh worker process (timing.h), then
+  // the fastest visit per network is recorded. If a worker hangs or dies before answering for
+  // the whole block, its networks are measured again one by one, so that only the culprit is
+  // marked timeout or crashed.
+  Status MeasureBlock(const std::vector<const BenchmarkNetwork*>& block) {
+    const int visits = std::max(1, o_.platform.timing.visits);
+    std::vector<std::vector<TimingSummary>> sums(block.size());
+    std::vector<std::optional<MeasurementRecord>> done(block.size());  // not ok: settled early
+    for (int v = 0; v < visits; ++v) {
+      std::vector<size_t> pending;
+      for (size_t i = 0; i < block.size(); ++i)
+        if (!done[i]) pending.push_back(i);
+      if (pending.empty()) break;
+      worker_.Stop();  // a fresh process per visit
+      ACESNIPER_RETURN_IF_ERROR(EnsureWorker());
+      nlohmann::json request = {{"block", nlohmann::json::array()}, {"visit", v}};
+      for (size_t i : pending) request["block"].push_back(block[i]->job);
+      Status sent = worker_.Send(request.dump());
+      double deadline = o_.network_timeout_seconds * static_cast<double>(pending.size()) / visits;
+      for (size_t i : pending) {
+        WorkerProcess::ReadError why = WorkerProcess::ReadError::kGone;
+        Result<std::string> reply = sent.ok() ? worker_.ReadLine(deadline, &why) : Result<std::string>(sent);
+        deadline = 60;  // the rest follow at once
+        if (!reply.ok()) {
+          if (block.size() > 1) {
+            for (size_t j = 0; j < block.size(); ++j) {
+              if (done[j]) ACESNIPER_RETURN_IF_ERROR(Record(*done[j]));
+              else ACESNIPER_RETURN_IF_ERROR(MeasureBlock({block[j]}));
+            }
+            return Status::Ok();
+          }
+          MeasurementRecord rec = NewRecord(*block[i]);
+          if (why == WorkerProcess::ReadError::kTimeout) {
+            rec.status = MeasureStatus::kTimeout;
+            rec.message = "no result within " + std::to_string(static_cast<int>(deadline)) + " s; worker killed";
+          } else {
+            rec.status = MeasureStatus::kCrashed;
+            rec.message = reply.status().message();
+          }
+          return Record(rec);
+        }
+        MeasurementRecord rec = NewRecord(*block[i]);
+        try {
+          FillFromReply(nlohmann::json::parse(*reply), &rec);
+        } catch (const std::exception&) {
+          rec.status = MeasureStatus::kFailed;
+          rec.message = "the worker's reply is not JSON: " + reply->substr(0, 200);
+        }
+        if (rec.status != MeasureStatus::kOk) {
+          done[i] = rec;
+          continue;
+        }
+        TimingSummary t;
+        t.median_ms = rec.median_ms;
+        t.mad_ms = rec.mad_ms;
+        t.min_ms = rec.min_ms;
+        t.cv = rec.cv;
+        t.runs = rec.runs;
+        t.rejected = rec.rejected;
+        sums[i].push_back(t);
+      }
+    }
+    for (size_t i = 0; i < block.size(); ++i) {
+      if (done[i]) {
+        ACESNIPER_RETURN_IF_ERROR(Record(*done[i]));
+        continue;
+      }
+      TimingSummary t = CombineVisits(sums[i]);
+      MeasurementRecord rec = NewRecord(*block[i]);
+      rec.median_ms = t.median_ms;
+      rec.mad_ms = t.mad_ms;
+      rec.min_ms = t.min_ms;
+      rec.cv = t.cv;
+      rec.runs = t.runs;
+      rec.rejected = t.rejected;
+      rec.visits = t.visits;
+      rec.visit_spread = t.visit_spread;
+      ACESNIPER_RETURN_IF_ERROR(Record(rec));
+    }
+    return Status::Ok();
+  }
+
+  Result<BenchmarkReport> Run(const std::vector<BenchmarkNetwork>& networks) {
+    ACESNIPER_RETURN_IF_ERROR(EnsureWorker());
+    progress_.total = networks.size();
+    std::vector<const BenchmarkNetwork*> block;
+    const size_t block_size = static_cast<size_t>(std::max(1, o_.block_size));
+    for (const BenchmarkNetwork& net : networks) {
+      if (store_.Contains({report_.platform_id, net.hash, net.batch})) {
+        ++report_.skipped;
+        ++progress_.skipped;
+        continue;
+      }
+      block.push_back(&net);
+      if (block.size() == block_size) {
+        ACESNIPER_RETURN_IF_ERROR(MeasureBlock(block));
+        block.clear();
+      }
+    }
+    if (!block.empty()) ACESNIPER_RETURN_IF_ERROR(MeasureBlock(block));
+    worker_.Stop();
+    report_.seconds = SecondsSince(start_);
+    return report_;
+  }
+
+ private:
+  MeasurementRecord NewRecord(const BenchmarkNetwork& net) const {
+    MeasurementRecord rec;
+    rec.platform = o_.platform.name;
+    rec.platform_id = report_.platform_id;
+    rec.network = net.name;
+    rec.network_hash = net.hash;
+    rec.batch = net.batch;
+    rec.flops = net.flops;
+    rec.measured_at = UtcNowIso8601();
+    return rec;
+  }
+
+  Status Record(const MeasurementRecord& rec) {
+    ACESNIPER_RETURN_IF_ERROR(store_.Append(rec));
+    switch (rec.status) {
+      case MeasureStatus::kOk: ++report_.ok; break;
+      case MeasureStatus::kUnsupported: ++report_.unsupported; break;
+      case MeasureStatus::kFailed: ++report_.failed; break;
+      case MeasureStatus::kTimeout: ++report_.timeout; break;
+      case MeasureStatus::kCrashed: ++report_.crashed; break;
+    }
+    ++progress_.done;
+    progress_.seconds = SecondsSince(start_);
+    progress_.last = &rec;
+    if (o_.on_progress) o_.on_progress(progress_);
+    progress_.last = nullptr;
+    return Status::Ok();
+  }
+
+  const BenchmarkOptions& o_;
+  MeasurementStore& store_;
+  std::map<std::string, std::string> env_;
+  WorkerProcess worker_;
+  BenchmarkReport report_;
+  BenchmarkProgress progress_;
+  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
 
 }  // namespace
 
@@ -109,71 +274,8 @@ Result<BenchmarkReport> RunBenchmark(const std::vector<BenchmarkNetwork>& networ
   ACESNIPER_RETURN_IF_ERROR(PlatformAvailableHere(o.platform).WithContext("platform '" + o.platform.name + "'"));
   auto env = WorkerEnvironment(o.platform);
   if (!env.ok()) return env.status();
-  const auto start = std::chrono::steady_clock::now();
-  BenchmarkReport report;
-  WorkerProcess worker;
-  auto ensure_worker = [&]() -> Status {
-    if (worker.running()) return Status::Ok();
-    auto fp = StartWorker(worker, o, *env);
-    if (!fp.ok()) return fp.status();
-    std::string id = FingerprintId(*fp);
-    if (!report.platform_id.empty() && id != report.platform_id)
-      return Status::Internal("the platform's fingerprint changed between workers (" + report.platform_id + " -> " + id + ")");
-    report.platform_id = id;
-    return store.RecordPlatform(id, o.platform.name, *fp);
-  };
-  ACESNIPER_RETURN_IF_ERROR(ensure_worker());
-  BenchmarkProgress progress;
-  progress.total = networks.size();
-  for (const BenchmarkNetwork& net : networks) {
-    if (store.Contains({report.platform_id, net.hash, net.batch})) {
-      ++report.skipped;
-      ++progress.skipped;
-      continue;
-    }
-    ACESNIPER_RETURN_IF_ERROR(ensure_worker());
-    MeasurementRecord rec;
-    rec.platform = o.platform.name;
-    rec.platform_id = report.platform_id;
-    rec.network = net.name;
-    rec.network_hash = net.hash;
-    rec.batch = net.batch;
-    rec.flops = net.flops;
-    Status sent = worker.Send(net.job.dump());
-    WorkerProcess::ReadError why = WorkerProcess::ReadError::kGone;
-    Result<std::string> reply = sent.ok() ? worker.ReadLine(o.network_timeout_seconds, &why) : Result<std::string>(sent);
-    rec.measured_at = UtcNowIso8601();
-    if (reply.ok()) {
-      try {
-        FillFromReply(nlohmann::json::parse(*reply), &rec);
-      } catch (const std::exception&) {
-        rec.status = MeasureStatus::kFailed;
-        rec.message = "the worker's reply is not JSON: " + reply->substr(0, 200);
-      }
-    } else if (why == WorkerProcess::ReadError::kTimeout) {
-      rec.status = MeasureStatus::kTimeout;
-      rec.message = "no result within " + std::to_string(static_cast<int>(o.network_timeout_seconds)) + " s; worker killed";
-    } else {
-      rec.status = MeasureStatus::kCrashed;
-      rec.message = reply.status().message();
-    }
-    ACESNIPER_RETURN_IF_ERROR(store.Append(rec));
-    switch (rec.status) {
-      case MeasureStatus::kOk: ++report.ok; break;
-      case MeasureStatus::kUnsupported: ++report.unsupported; break;
-      case MeasureStatus::kFailed: ++report.failed; break;
-      case MeasureStatus::kTimeout: ++report.timeout; break;
-      case MeasureStatus::kCrashed: ++report.crashed; break;
-    }
-    ++progress.done;
-    progress.seconds = SecondsSince(start);
-    progress.last = &rec;
-    if (o.on_progress) o.on_progress(progress);
-    progress.last = nullptr;
-  }
-  worker.Stop();
-  report.seconds = SecondsSince(start);
-  return report;
+  BenchmarkRun run(o, store, *env);
+  return run.Run(networks);
 }
 
 }  // namespace acesniper

@@ -28,6 +28,26 @@ void ReplaceAll(std::string* s, const std::string& from, const std::string& to) 
   for (size_t pos = 0; (pos = s->find(from, pos)) != std::string::npos; pos += to.size()) s->replace(pos, from.size(), to);
 }
 
+// One network's command, and the scratch file it reads (removed with it).
+class LoadedCommand : public LoadedNetwork {
+ public:
+  LoadedCommand(const PlatformConfig& config, std::string command, std::string scratch_file)
+      : config_(config), command_(std::move(command)), scratch_file_(std::move(scratch_file)) {}
+  ~LoadedCommand() override {
+    if (!scratch_file_.empty()) std::remove(scratch_file_.c_str());
+  }
+  Result<double> RunOnce() override {
+    auto r = RunShellCommand(command_, config_.command_timeout_seconds);
+    if (!r.ok()) return r.status();
+    return ExecRunner::ParseLatency(config_, *r);
+  }
+
+ private:
+  PlatformConfig config_;
+  std::string command_;
+  std::string scratch_file_;
+};
+
 }  // namespace
 
 ExecRunner::ExecRunner(PlatformConfig config, std::string scratch_dir)
@@ -36,13 +56,6 @@ ExecRunner::ExecRunner(PlatformConfig config, std::string scratch_dir)
     auto r = RunShellCommand(config_.version_command, 60);
     version_ = r.ok() ? Tail(r->output, 200) : "version command failed: " + r.status().message();
   }
-}
-
-ExecRunner::~ExecRunner() { RemoveScratch(); }
-
-void ExecRunner::RemoveScratch() {
-  if (!scratch_file_.empty()) std::remove(scratch_file_.c_str());
-  scratch_file_.clear();
 }
 
 nlohmann::json ExecRunner::Describe() const {
@@ -63,25 +76,20 @@ std::string ExecRunner::ExpandCommand(const std::string& templ, const NetworkJob
   return c;
 }
 
-Status ExecRunner::Load(const NetworkJob& job) {
-  RemoveScratch();
-  command_.clear();
+Result<std::unique_ptr<LoadedNetwork>> ExecRunner::Load(const NetworkJob& job) {
   std::string onnx = job.onnx_path;
+  std::string scratch;
   bool wants_onnx = config_.command.find("{onnx}") != std::string::npos;
   if (config_.command.find("{torchscript}") != std::string::npos && job.torchscript_path.empty())
     return Status::Unsupported("the command takes {torchscript}, and " + job.name + " has no TorchScript file");
   if (wants_onnx && onnx.empty()) {
     if (!job.graph) return Status::Unsupported("the command takes {onnx}, and " + job.name + " has no ONNX file");
-    scratch_file_ = scratch_dir_ + "/" + job.name + ".onnx";
-    Status st = WriteOnnx(*job.graph, job.weight_seed, scratch_file_);
-    if (!st.ok()) {
-      scratch_file_.clear();
-      return st.code() == Status::Code::kUnsupported ? st : st.WithContext("writing the ONNX file");
-    }
-    onnx = scratch_file_;
+    scratch = scratch_dir_ + "/" + job.name + ".onnx";
+    Status st = WriteOnnx(*job.graph, job.weight_seed, scratch);
+    if (!st.ok()) return st.code() == Status::Code::kUnsupported ? st : st.WithContext("writing the ONNX file");
+    onnx = scratch;
   }
-  command_ = ExpandCommand(config_.command, job, onnx);
-  return Status::Ok();
+  return std::unique_ptr<LoadedNetwork>(new LoadedCommand(config_, ExpandCommand(config_.command, job, onnx), scratch));
 }
 
 Result<double> ExecRunner::ParseLatency(const PlatformConfig& p, const CommandResult& r) {
@@ -105,13 +113,6 @@ Result<double> ExecRunner::ParseLatency(const PlatformConfig& p, const CommandRe
   }
   if (!std::isfinite(v) || v <= 0) return Status::Internal("the tool reported a latency of '" + num + "'");
   return v * p.latency_scale_to_ms;
-}
-
-Result<double> ExecRunner::RunOnce() {
-  if (command_.empty()) return Status::Internal("exec runner: no network loaded");
-  auto r = RunShellCommand(command_, config_.command_timeout_seconds);
-  if (!r.ok()) return r.status();
-  return ParseLatency(config_, *r);
 }
 
 }  // namespace acesniper

@@ -69,7 +69,7 @@ nlohmann::json PlatformToJson(const PlatformConfig& p) {
   j["timing"] = {{"warmup_runs", t.warmup_runs},       {"warmup_seconds", t.warmup_seconds},
                  {"min_runs", t.min_runs},             {"max_runs", t.max_runs},
                  {"budget_seconds", t.budget_seconds}, {"target_rel_error", t.target_rel_error},
-                 {"outlier_mads", t.outlier_mads}};
+                 {"outlier_mads", t.outlier_mads},     {"visits", t.visits}};
   return j;
 }
 

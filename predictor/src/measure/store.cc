@@ -16,7 +16,7 @@ namespace acesniper {
 
 namespace {
 
-constexpr int kColumns = 15;
+constexpr int kColumns = 17;
 
 std::string Errno(const std::string& what, const std::string& path) {
   return what + " '" + path + "': " + std::strerror(errno);
@@ -128,7 +128,8 @@ std::string FormatRecord(const MeasurementRecord& r) {
   std::ostringstream o;
   o << CsvField(r.platform) << ',' << r.platform_id << ',' << CsvField(r.network) << ',' << r.network_hash << ','
     << r.batch << ',' << MeasureStatusName(r.status) << ',' << Num(r.median_ms) << ',' << Num(r.mad_ms) << ','
-    << Num(r.min_ms) << ',' << Num(r.cv) << ',' << r.runs << ',' << r.rejected << ',' << Num(r.flops) << ','
+    << Num(r.min_ms) << ',' << Num(r.cv) << ',' << r.runs << ',' << r.rejected << ',' << r.visits << ','
+    << Num(r.visit_spread) << ',' << Num(r.flops) << ','
     << r.measured_at << ',' << CsvField(r.message) << '\n';
   return o.str();
 }
@@ -152,7 +153,7 @@ Result<MeasurementRecord> ParseRecord(const std::string& line) {
     *out = *v;
     return Status::Ok();
   };
-  double batch = 0, runs = 0, rejected = 0;
+  double batch = 0, runs = 0, rejected = 0, visits = 0;
   ACESNIPER_RETURN_IF_ERROR(num(4, "batch", &batch));
   if (batch < 1 || batch != std::floor(batch)) return Status::InvalidArgument("column 'batch' must be a whole number >= 1");
   r.batch = static_cast<int64_t>(batch);
@@ -165,11 +166,14 @@ Result<MeasurementRecord> ParseRecord(const std::string& line) {
   ACESNIPER_RETURN_IF_ERROR(num(9, "cv", &r.cv));
   ACESNIPER_RETURN_IF_ERROR(num(10, "runs", &runs));
   ACESNIPER_RETURN_IF_ERROR(num(11, "rejected", &rejected));
-  ACESNIPER_RETURN_IF_ERROR(num(12, "flops", &r.flops));
+  ACESNIPER_RETURN_IF_ERROR(num(12, "visits", &visits));
+  ACESNIPER_RETURN_IF_ERROR(num(13, "visit_spread", &r.visit_spread));
+  ACESNIPER_RETURN_IF_ERROR(num(14, "flops", &r.flops));
   r.runs = static_cast<int>(runs);
   r.rejected = static_cast<int>(rejected);
-  r.measured_at = f[13];
-  r.message = f[14];
+  r.visits = static_cast<int>(visits);
+  r.measured_at = f[15];
+  r.message = f[16];
   return r;
 }
 

@@ -1,8 +1,11 @@
-// The measuring worker's side of the protocol (benchmark.h): one JSON line in, one JSON line out.
+// The measuring worker's side of the protocol (benchmark.h): a block of jobs in one JSON line,
+// one JSON line back per job.
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "acesniper/measure/benchmark.h"
 #include "acesniper/measure/fingerprint.h"
@@ -23,28 +26,47 @@ bool WriteLine(int fd, const std::string& s) {
   return true;
 }
 
-nlohmann::json Measure(Runner& runner, const PlatformConfig& p, const std::string& line) {
-  nlohmann::json job_json;
+nlohmann::json Failure(const Status& st) {
+  bool unsupported = st.code() == Status::Code::kUnsupported;
+  return {{"status", unsupported ? "unsupported" : "failed"}, {"message", st.message()}};
+}
+
+// Loads every network of the block and times each once (one visit, timing.h), in order. One
+// reply per job.
+std::vector<nlohmann::json> MeasureBlock(Runner& runner, const PlatformConfig& p, const std::string& line) {
+  nlohmann::json request;
   try {
-    job_json = nlohmann::json::parse(line);
+    request = nlohmann::json::parse(line);
   } catch (const std::exception& e) {
-    return {{"status", "failed"}, {"message", std::string("the job is not JSON: ") + e.what()}};
+    return {{{"status", "failed"}, {"message", std::string("the request is not JSON: ") + e.what()}}};
   }
-  auto job = JobFromJson(job_json);
-  if (!job.ok()) return {{"status", "failed"}, {"message", job.status().message()}};
-  Status loaded = runner.Load(*job);
-  if (!loaded.ok()) {
-    bool unsupported = loaded.code() == Status::Code::kUnsupported;
-    return {{"status", unsupported ? "unsupported" : "failed"}, {"message", loaded.message()}};
+  if (!request.contains("block") || !request["block"].is_array() || request["block"].empty())
+    return {{{"status", "failed"}, {"message", "the request has no 'block' of jobs"}}};
+  const TimingOptions opts = VisitOptions(p.timing, request.value("visit", 0));
+  const size_t n = request["block"].size();
+  std::vector<nlohmann::json> replies(n);
+  std::vector<std::unique_ptr<LoadedNetwork>> loaded(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto job = JobFromJson(request["block"][i]);
+    auto net = job.ok() ? runner.Load(*job) : Result<std::unique_ptr<LoadedNetwork>>(job.status());
+    if (!net.ok()) {
+      replies[i] = Failure(net.status());
+      continue;
+    }
+    loaded[i] = std::move(*net);
   }
-  auto t = MeasureLatency([&] { return runner.RunOnce(); }, p.timing);
-  if (!t.ok()) {
-    bool unsupported = t.status().code() == Status::Code::kUnsupported;
-    return {{"status", unsupported ? "unsupported" : "failed"}, {"message", t.status().message()}};
+  for (size_t i = 0; i < n; ++i) {
+    if (!loaded[i]) continue;
+    auto t = MeasureLatency([&] { return loaded[i]->RunOnce(); }, opts);
+    if (!t.ok()) {
+      replies[i] = Failure(t.status());
+      continue;
+    }
+    replies[i] = {{"status", "ok"}, {"median_ms", t->median_ms}, {"mad_ms", t->mad_ms}, {"min_ms", t->min_ms},
+                  {"mean_ms", t->mean_ms}, {"cv", t->cv}, {"runs", t->runs}, {"rejected", t->rejected},
+                  {"seconds", t->seconds}};
   }
-  return {{"status", "ok"},      {"median_ms", t->median_ms}, {"mad_ms", t->mad_ms}, {"min_ms", t->min_ms},
-          {"mean_ms", t->mean_ms}, {"cv", t->cv},               {"runs", t->runs},     {"rejected", t->rejected},
-          {"seconds", t->seconds}};
+  return replies;
 }
 
 }  // namespace
@@ -58,7 +80,8 @@ int ServeMeasurements(Runner& runner, const PlatformConfig& p, int in_fd, int ou
     if (nl != std::string::npos) {
       std::string line = buffer.substr(0, nl);
       buffer.erase(0, nl + 1);
-      if (!WriteLine(out_fd, Measure(runner, p, line).dump())) return 1;
+      for (const auto& reply : MeasureBlock(runner, p, line))
+        if (!WriteLine(out_fd, reply.dump())) return 1;
       continue;
     }
     ssize_t n = ::read(in_fd, buf, sizeof buf);

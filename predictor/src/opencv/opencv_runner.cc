@@ -25,51 +25,10 @@ std::string ParallelFramework() {
   return b == std::string::npos ? "unknown" : v.substr(b);
 }
 
-class OpenCvRunner : public Runner {
+class LoadedCvNetwork : public LoadedNetwork {
  public:
-  explicit OpenCvRunner(PlatformConfig c) : config_(std::move(c)) { cv::setNumThreads(config_.threads); }
-
-  nlohmann::json Describe() const override {
-    return {{"engine", "opencv-dnn"},
-            {"version", CV_VERSION},
-            {"parallel_framework", ParallelFramework()},
-            {"threads", cv::getNumThreads()},
-            {"backend", "DNN_BACKEND_OPENCV/DNN_TARGET_CPU"}};
-  }
-
-  Status Load(const NetworkJob& job) override {
-    loaded_ = false;
-    try {
-      if (!job.onnx_path.empty()) {
-        net_ = cv::dnn::readNetFromONNX(job.onnx_path);
-      } else if (job.graph) {
-        auto bytes = SerializeOnnx(*job.graph, job.weight_seed);
-        if (!bytes.ok()) return bytes.status();
-        net_ = cv::dnn::readNetFromONNX(bytes->data(), bytes->size());
-      } else {
-        return Status::Unsupported("OpenCV DNN needs an ONNX file or a generated graph for " + job.name);
-      }
-      if (net_.empty()) return Status::Unsupported("OpenCV DNN read an empty network from " + job.name);
-      net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-      net_.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-      std::vector<int> dims(job.input_shape.begin(), job.input_shape.end());
-      if (dims.empty()) return Status::InvalidArgument("no input shape for " + job.name);
-      dims[0] = static_cast<int>(job.batch);
-      input_.create(static_cast<int>(dims.size()), dims.data(), CV_32F);
-      cv::randu(input_, 0.0, 1.0);
-      net_.setInput(input_);
-      net_.forward();
-    } catch (const cv::Exception& e) {
-      return Status::Unsupported(std::string("OpenCV DNN cannot run it: ") + FirstLine(e.what()));
-    } catch (const std::exception& e) {
-      return Status::Unsupported(std::string("OpenCV DNN cannot run it: ") + FirstLine(e.what()));
-    }
-    loaded_ = true;
-    return Status::Ok();
-  }
-
+  LoadedCvNetwork(cv::dnn::Net net, cv::Mat input) : net_(std::move(net)), input_(std::move(input)) {}
   Result<double> RunOnce() override {
-    if (!loaded_) return Status::Internal("opencv runner: no network loaded");
     try {
       auto t0 = std::chrono::steady_clock::now();
       net_.setInput(input_);
@@ -82,10 +41,53 @@ class OpenCvRunner : public Runner {
   }
 
  private:
-  PlatformConfig config_;
   cv::dnn::Net net_;
   cv::Mat input_;
-  bool loaded_ = false;
+};
+
+class OpenCvRunner : public Runner {
+ public:
+  explicit OpenCvRunner(PlatformConfig c) : config_(std::move(c)) { cv::setNumThreads(config_.threads); }
+
+  nlohmann::json Describe() const override {
+    return {{"engine", "opencv-dnn"},
+            {"version", CV_VERSION},
+            {"parallel_framework", ParallelFramework()},
+            {"threads", cv::getNumThreads()},
+            {"backend", "DNN_BACKEND_OPENCV/DNN_TARGET_CPU"}};
+  }
+
+  Result<std::unique_ptr<LoadedNetwork>> Load(const NetworkJob& job) override {
+    cv::dnn::Net net;
+    cv::Mat input;
+    try {
+      if (!job.onnx_path.empty()) {
+        net = cv::dnn::readNetFromONNX(job.onnx_path);
+      } else if (job.graph) {
+        auto bytes = SerializeOnnx(*job.graph, job.weight_seed);
+        if (!bytes.ok()) return bytes.status();
+        net = cv::dnn::readNetFromONNX(bytes->data(), bytes->size());
+      } else {
+        return Status::Unsupported("OpenCV DNN needs an ONNX file or a generated graph for " + job.name);
+      }
+      if (net.empty()) return Status::Unsupported("OpenCV DNN read an empty network from " + job.name);
+      net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+      net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+      std::vector<int> dims(job.input_shape.begin(), job.input_shape.end());
+      if (dims.empty()) return Status::InvalidArgument("no input shape for " + job.name);
+      dims[0] = static_cast<int>(job.batch);
+      input.create(static_cast<int>(dims.size()), dims.data(), CV_32F);
+      cv::randu(input, 0.0, 1.0);
+      net.setInput(input);
+      net.forward();
+    } catch (const std::exception& e) {  // cv::Exception included
+      return Status::Unsupported(std::string("OpenCV DNN cannot run it: ") + FirstLine(e.what()));
+    }
+    return std::unique_ptr<LoadedNetwork>(new LoadedCvNetwork(std::move(net), std::move(input)));
+  }
+
+ private:
+  PlatformConfig config_;
 };
 
 }  // namespace

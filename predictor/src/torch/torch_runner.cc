@@ -13,6 +13,28 @@ namespace acesniper {
 
 namespace {
 
+std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+class LoadedTorchNetwork : public LoadedNetwork {
+ public:
+  LoadedTorchNetwork(torch::jit::Module m, torch::Tensor input) : module_(std::move(m)), input_(std::move(input)) {}
+  Result<double> RunOnce() override {
+    try {
+      torch::NoGradGuard no_grad;
+      auto t0 = std::chrono::steady_clock::now();
+      auto out = module_.forward({input_});
+      auto t1 = std::chrono::steady_clock::now();
+      return std::chrono::duration<double, std::milli>(t1 - t0).count();
+    } catch (const std::exception& e) {
+      return Status::Internal(std::string("LibTorch failed: ") + FirstLine(e.what()));
+    }
+  }
+
+ private:
+  torch::jit::Module module_;
+  torch::Tensor input_;
+};
+
 class TorchRunner : public Runner {
  public:
   explicit TorchRunner(PlatformConfig c) : config_(std::move(c)) {
@@ -30,63 +52,46 @@ class TorchRunner : public Runner {
             {"openmp_library", LoadedLibrary("gomp")}};
   }
 
-  Status Load(const NetworkJob& job) override {
-    loaded_ = false;
+  Result<std::unique_ptr<LoadedNetwork>> Load(const NetworkJob& job) override {
+    torch::jit::Module module;
+    torch::Tensor input;
     try {
       if (job.graph) {
         auto m = BuildTorchModule(*job.graph, job.weight_seed);
         if (!m.ok()) return m.status();
-        module_ = std::move(*m);
+        module = std::move(*m);
       } else if (!job.torchscript_path.empty()) {
-        module_ = torch::jit::load(job.torchscript_path);
-        module_.eval();
+        module = torch::jit::load(job.torchscript_path);
+        module.eval();
       } else {
         return Status::Unsupported("LibTorch needs a TorchScript file or a generated graph for " + job.name);
       }
       torch::ScalarType dtype = config_.dtype == "bfloat16" ? torch::kBFloat16 : torch::kFloat32;
-      if (dtype != torch::kFloat32) module_.to(dtype);
+      if (dtype != torch::kFloat32) module.to(dtype);
       if (config_.frozen) {
-        module_ = torch::jit::freeze(module_);
-        module_ = torch::jit::optimize_for_inference(module_);
+        module = torch::jit::freeze(module);
+        module = torch::jit::optimize_for_inference(module);
       }
       Shape shape = job.input_shape;
       if (shape.empty()) return Status::InvalidArgument("no input shape for " + job.name);
       shape[0] = job.batch;
       torch::manual_seed(0);
-      input_ = torch::rand(shape).to(dtype);
-      if (config_.channels_last && shape.size() == 4) input_ = input_.contiguous(at::MemoryFormat::ChannelsLast);
+      input = torch::rand(shape).to(dtype);
+      if (config_.channels_last && shape.size() == 4) input = input.contiguous(at::MemoryFormat::ChannelsLast);
     } catch (const std::exception& e) {
       return Status::Internal(std::string("LibTorch cannot load ") + job.name + ": " + FirstLine(e.what()));
     }
     try {
       torch::NoGradGuard no_grad;
-      module_.forward({input_});
+      module.forward({input});
     } catch (const std::exception& e) {
       return Status::Unsupported(std::string("LibTorch cannot run it: ") + FirstLine(e.what()));
     }
-    loaded_ = true;
-    return Status::Ok();
-  }
-
-  Result<double> RunOnce() override {
-    if (!loaded_) return Status::Internal("torch runner: no network loaded");
-    try {
-      torch::NoGradGuard no_grad;
-      auto t0 = std::chrono::steady_clock::now();
-      auto out = module_.forward({input_});
-      auto t1 = std::chrono::steady_clock::now();
-      return std::chrono::duration<double, std::milli>(t1 - t0).count();
-    } catch (const std::exception& e) {
-      return Status::Internal(std::string("LibTorch failed: ") + FirstLine(e.what()));
-    }
+    return std::unique_ptr<LoadedNetwork>(new LoadedTorchNetwork(std::move(module), std::move(input)));
   }
 
  private:
-  static std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
   PlatformConfig config_;
-  torch::jit::Module module_;
-  torch::Tensor input_;
-  bool loaded_ = false;
 };
 
 }  // namespace

@@ -51,22 +51,24 @@ TEST_CASE("placeholders are replaced and paths shell-quoted", "[exec]") {
 TEST_CASE("the exec runner writes the ONNX file, reads the latency, and removes the file", "[exec]") {
   testing::TempDir dir;
   ExecRunner runner(FakeToolPlatform(), dir.File(""));
-  REQUIRE(runner.Load(Generated("gen-0")).ok());
-  auto ms = runner.RunOnce();
+  auto net = runner.Load(Generated("gen-0"));
+  REQUIRE(net.ok());
+  auto ms = (*net)->RunOnce();
   REQUIRE(ms.ok());
   CHECK(*ms >= 3.25);
   CHECK(*ms <= 99.25);
   CHECK(std::filesystem::exists(dir.File("gen-0.onnx")));
-  REQUIRE(runner.Load(Generated("gen-6")).ok());
-  CHECK_FALSE(std::filesystem::exists(dir.File("gen-0.onnx")));  // one network's file at a time
+  net->reset();
+  CHECK_FALSE(std::filesystem::exists(dir.File("gen-0.onnx")));  // removed with its network
 }
 
 TEST_CASE("tool failures become clear errors: garbage, exit status, unsupported, hang", "[exec]") {
   testing::TempDir dir;
   ExecRunner runner(FakeToolPlatform(), dir.File(""));
   auto run = [&](const std::string& name) {
-    REQUIRE(runner.Load(Generated(name)).ok());
-    return runner.RunOnce();
+    auto net = runner.Load(Generated(name));
+    REQUIRE(net.ok());
+    return (*net)->RunOnce();
   };
   auto garbage = run("net-1");
   REQUIRE_FALSE(garbage.ok());
@@ -103,6 +105,7 @@ TEST_CASE("a command that needs TorchScript gets Unsupported for a generated net
   p.command = "tool {torchscript}";
   testing::TempDir dir;
   ExecRunner runner(p, dir.File(""));
-  Status st = runner.Load(Generated("gen-0"));
-  CHECK(st.code() == Status::Code::kUnsupported);
+  auto st = runner.Load(Generated("gen-0"));
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.status().code() == Status::Code::kUnsupported);
 }

@@ -35,7 +35,7 @@ TEST_CASE("an exec platform from a file", "[platform]") {
   std::string path = dir.File("platforms.json");
   std::ofstream(path) << R"({"platforms": [{"name": "jetson-trt-fp16", "runner": "exec",
       "command": "trtexec --onnx={onnx} --fp16", "latency_regex": "median = ([0-9.]+) ms",
-      "unsupported_regex": "not supported", "timing": {"min_runs": 1, "max_runs": 1}}]})";
+      "unsupported_regex": "not supported", "timing": {"min_runs": 1, "max_runs": 1, "visits": 1}}]})";
   auto found = FindPlatform("jetson-trt-fp16", path);
   REQUIRE(found.ok());
   CHECK(found->runner == RunnerKind::kExec);

@@ -81,3 +81,24 @@ TEST_CASE("timing overrides are checked by name and value", "[timing]") {
   CHECK_FALSE(ApplyTimingOverride("warmup_runs", -1, &o).ok());
   CHECK_FALSE(ApplyTimingOverride("budget_seconds", -1, &o).ok());
 }
+
+TEST_CASE("visits split the budget; the fastest visit is the network's figure", "[timing]") {
+  TimingOptions o;
+  o.visits = 3;
+  o.budget_seconds = 1.2;
+  o.min_runs = 5;
+  o.max_runs = 90;
+  TimingOptions first = VisitOptions(o, 0), later = VisitOptions(o, 2);
+  CHECK(first.budget_seconds == Approx(0.4));
+  CHECK(first.warmup_runs == o.warmup_runs);
+  CHECK(later.warmup_runs == o.warmup_runs);  // each visit is a fresh process
+  CHECK(first.min_runs == 3);
+  CHECK(first.max_runs == 30);
+  TimingSummary a = SummarizeSamples({10, 10.2, 10.1}, 5), b = SummarizeSamples({14, 14.5, 14.2}, 5),
+                c = SummarizeSamples({10.5, 10.6, 10.4}, 5);
+  TimingSummary all = CombineVisits({a, b, c});
+  CHECK(all.median_ms == Approx(10.1));  // the least disturbed visit
+  CHECK(all.visits == 3);
+  CHECK(all.runs == 9);
+  CHECK(all.visit_spread == Approx(14.2 / 10.1 - 1));
+}

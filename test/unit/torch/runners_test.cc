@@ -42,10 +42,10 @@ void MeasuresSmallNetworks(Runner& runner) {
   for (uint64_t i = 0; i < 4; ++i) {
     NetworkJob job = SmallNetwork(i);
     INFO(job.name);
-    Status st = runner.Load(job);
-    INFO(st.ToString());
-    REQUIRE(st.ok());
-    auto t = MeasureLatency([&] { return runner.RunOnce(); }, quick);
+    auto net = runner.Load(job);
+    INFO(net.status().ToString());
+    REQUIRE(net.ok());
+    auto t = MeasureLatency([&] { return (*net)->RunOnce(); }, quick);
     REQUIRE(t.ok());
     CHECK(t->median_ms > 0);
     CHECK(t->min_ms <= t->median_ms);
@@ -74,11 +74,13 @@ TEST_CASE("LibTorch runner reads a TorchScript file, and batch 16 is slower than
   file.torchscript_path = dir.File("n.pt");
   file.input_shape = gen.input_shape;
   auto runner = MakeTorchRunner(Named("torch-eager-1t"));
-  REQUIRE(runner->Load(file).ok());
-  auto one = MeasureLatency([&] { return runner->RunOnce(); }, TimingOptions{});
+  auto net1 = runner->Load(file);
+  REQUIRE(net1.ok());
   file.batch = 16;
-  REQUIRE(runner->Load(file).ok());
-  auto sixteen = MeasureLatency([&] { return runner->RunOnce(); }, TimingOptions{});
+  auto net16 = runner->Load(file);  // both loaded at once
+  REQUIRE(net16.ok());
+  auto one = MeasureLatency([&] { return (*net1)->RunOnce(); }, TimingOptions{});
+  auto sixteen = MeasureLatency([&] { return (*net16)->RunOnce(); }, TimingOptions{});
   REQUIRE(one.ok());
   REQUIRE(sixteen.ok());
   CHECK(sixteen->median_ms > 2 * one->median_ms);
@@ -95,8 +97,9 @@ TEST_CASE("OpenCV DNN runner on generated networks (ONNX in memory) and files", 
   file.name = "n";
   file.onnx_path = dir.File("n.onnx");
   file.input_shape = gen.input_shape;
-  REQUIRE(runner->Load(file).ok());
-  CHECK(runner->RunOnce().ok());
+  auto net = runner->Load(file);
+  REQUIRE(net.ok());
+  CHECK((*net)->RunOnce().ok());
 }
 
 TEST_CASE("runners turn bad model files into errors, never crashes", "[runner][bad-input]") {
@@ -109,13 +112,11 @@ TEST_CASE("runners turn bad model files into errors, never crashes", "[runner][b
   bad.torchscript_path = dir.File("junk.pt");
   bad.onnx_path = dir.File("junk.onnx");
   auto torch_runner = MakeTorchRunner(Named("torch-eager-1t"));
-  Status t = torch_runner->Load(bad);
-  CHECK_FALSE(t.ok());
-  CHECK(t.message().find("junk") != std::string::npos);
-  CHECK_FALSE(torch_runner->RunOnce().ok());  // nothing loaded
+  auto t = torch_runner->Load(bad);
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.status().message().find("junk") != std::string::npos);
   auto cv_runner = MakeOpenCvRunner(Named("opencv-1t"));
   CHECK_FALSE(cv_runner->Load(bad).ok());
-  CHECK_FALSE(cv_runner->RunOnce().ok());
   NetworkJob missing = bad;
   missing.torchscript_path = dir.File("missing.pt");
   missing.onnx_path = dir.File("missing.onnx");
@@ -124,5 +125,5 @@ TEST_CASE("runners turn bad model files into errors, never crashes", "[runner][b
   // A network whose input shape does not fit: the engine's complaint, reported as unsupported.
   NetworkJob wrong = SmallNetwork(0);
   wrong.input_shape = {1, 7, 5, 5};
-  CHECK(torch_runner->Load(wrong).code() == Status::Code::kUnsupported);
+  CHECK(torch_runner->Load(wrong).status().code() == Status::Code::kUnsupported);
 }

@@ -1,7 +1,7 @@
-// Measuring a list of networks on one platform: the parent side. Each network goes to a worker
-// process (`acesniper measure-worker`) that runs the engine; the parent enforces a per-network
-// timeout, restarts a worker that hung or crashed, records every outcome in the store, and skips
-// what the store already has (resume).
+// Measuring a list of networks on one platform: the parent side. Blocks of networks go to a
+// worker process (`acesniper measure-worker`) that runs the engine; the parent enforces a
+// per-network timeout, restarts a worker that hung or crashed, records every outcome in the
+// store, and skips what the store already has (resume).
 #pragma once
 
 #include <functional>
@@ -44,7 +44,11 @@ struct BenchmarkProgress {
 struct BenchmarkOptions {
   PlatformConfig platform;
   std::vector<std::string> worker_command;  // e.g. {"/path/acesniper", "measure-worker"}
-  double network_timeout_seconds = 300;     // load plus all timed runs of one network
+  double network_timeout_seconds = 300;     // load plus all visits of one network
+  // Networks loaded and visited together (timing.h): each network's visits are separated by
+  // the others' runs. Larger blocks use more memory; a hang or crash re-measures the rest of
+  // its block one network at a time.
+  int block_size = 24;
   std::function<void(const BenchmarkProgress&)> on_progress;
 };
 
@@ -60,8 +64,9 @@ Result<std::map<std::string, std::string>> WorkerEnvironment(const PlatformConfi
 Result<BenchmarkReport> RunBenchmark(const std::vector<BenchmarkNetwork>& networks, const BenchmarkOptions& opts,
                                      MeasurementStore& store);
 
-// The worker's loop: announces its fingerprint on `out_fd`, then answers each job line read from
-// `in_fd` with one result line until end of input. Returns the process exit code.
+// The worker's loop: announces its fingerprint on `out_fd`, then answers each request line read
+// from `in_fd` ({"block": [job, ...]}) with one result line per job, until end of input. Returns
+// the process exit code.
 int ServeMeasurements(Runner& runner, const PlatformConfig& p, int in_fd, int out_fd);
 
 }  // namespace acesniper

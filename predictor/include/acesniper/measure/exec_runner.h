@@ -14,12 +14,11 @@ namespace acesniper {
 
 class ExecRunner : public Runner {
  public:
-  // `scratch_dir` receives the ONNX files of generated networks (one at a time).
+  // `scratch_dir` receives the ONNX files of generated networks; each is removed when its
+  // LoadedNetwork is.
   ExecRunner(PlatformConfig config, std::string scratch_dir);
-  ~ExecRunner() override;
   nlohmann::json Describe() const override;
-  Status Load(const NetworkJob& job) override;
-  Result<double> RunOnce() override;
+  Result<std::unique_ptr<LoadedNetwork>> Load(const NetworkJob& job) override;
 
   // The command for a job (placeholders replaced, paths shell-quoted).
   static std::string ExpandCommand(const std::string& templ, const NetworkJob& job, const std::string& onnx_path);
@@ -27,11 +26,8 @@ class ExecRunner : public Runner {
   static Result<double> ParseLatency(const PlatformConfig& p, const CommandResult& r);
 
  private:
-  void RemoveScratch();
   PlatformConfig config_;
   std::string scratch_dir_;
-  std::string scratch_file_;  // written for the loaded job, removed on the next Load
-  std::string command_;
   std::string version_;
 };
 

@@ -1,6 +1,6 @@
 // One interface over the inference engines we measure with. A runner is created for a platform,
-// loads one network at a time and times single inferences; the timing protocol (timing.h) decides
-// how many. Runners report networks they cannot run as Unsupported (the structure checker's
+// loads networks and times single inferences of them; the timing protocol (timing.h) decides how
+// many. Runners report networks they cannot run as Unsupported (the structure checker's
 // input), never by crashing.
 #pragma once
 
@@ -28,15 +28,22 @@ struct NetworkJob {
   int64_t batch = 1;
 };
 
+// A network prepared by a runner (built, loaded, compiled), ready to time. Several can be
+// loaded at once, so that the timing protocol can visit each of them more than once.
+class LoadedNetwork {
+ public:
+  virtual ~LoadedNetwork() = default;
+  // One inference; its latency in milliseconds.
+  virtual Result<double> RunOnce() = 0;
+};
+
 class Runner {
  public:
   virtual ~Runner() = default;
   // Versions and settings that identify the software stack (merged into the fingerprint).
   virtual nlohmann::json Describe() const = 0;
-  // Prepares the network (build, load, compile). Unsupported: this platform cannot run it.
-  virtual Status Load(const NetworkJob& job) = 0;
-  // One inference of the loaded network; its latency in milliseconds.
-  virtual Result<double> RunOnce() = 0;
+  // Prepares the network. Unsupported: this platform cannot run it.
+  virtual Result<std::unique_ptr<LoadedNetwork>> Load(const NetworkJob& job) = 0;
 };
 
 }  // namespace acesniper

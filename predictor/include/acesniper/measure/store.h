@@ -19,8 +19,8 @@
 namespace acesniper {
 
 inline constexpr const char* kStoreHeader =
-    "platform,platform_id,network,network_hash,batch,status,median_ms,mad_ms,min_ms,cv,runs,rejected,flops,"
-    "measured_at,message";
+    "platform,platform_id,network,network_hash,batch,status,median_ms,mad_ms,min_ms,cv,runs,rejected,visits,"
+    "visit_spread,flops,measured_at,message";
 
 // What happened to one network on one platform.
 enum class MeasureStatus { kOk, kUnsupported, kFailed, kTimeout, kCrashed };
@@ -34,8 +34,10 @@ struct MeasurementRecord {
   std::string network_hash;   // GraphStructureHash
   int64_t batch = 1;
   MeasureStatus status = MeasureStatus::kOk;
-  double median_ms = 0, mad_ms = 0, min_ms = 0, cv = 0;  // ok rows only
-  int runs = 0, rejected = 0;
+  double median_ms = 0, mad_ms = 0, min_ms = 0, cv = 0;  // ok rows only: of the fastest visit
+  int runs = 0, rejected = 0;  // over all visits
+  int visits = 0;
+  double visit_spread = 0;     // slowest visit median / fastest - 1
   double flops = 0;           // of the network at batch 1
   std::string measured_at;    // UTC, ISO 8601
   std::string message;        // why, for rows that are not ok
