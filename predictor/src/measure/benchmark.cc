@@ -90,20 +90,17 @@ Result<nlohmann::json> StartWorker(WorkerProcess& w, const BenchmarkOptions& o,
   }
 }
 
-void FillFromReply(const nlohmann::json& r, MeasurementRecord* rec) {
+// A worker's reply: the status and message, and for ok the visit's timing summary.
+void ParseReply(const nlohmann::json& r, MeasurementRecord* rec, TimingSummary* t) {
   auto st = ParseMeasureStatus(r.value("status", "failed"));
   rec->status = st.ok() ? *st : MeasureStatus::kFailed;
   rec->message = r.value("message", "");
-  if (rec->status == MeasureStatus::kOk) {
-    rec->median_ms = r.value("median_ms", 0.0);
-    rec->mad_ms = r.value("mad_ms", 0.0);
-    rec->min_ms = r.value("min_ms", 0.0);
-    rec->cv = r.value("cv", 0.0);
-    rec->runs = r.value("runs", 0);
-    rec->rejected = r.value("rejected", 0);
-    rec->visits = r.value("visits", 0);
-    rec->visit_spread = r.value("visit_spread", 0.0);
-  }
+  t->median_ms = r.value("median_ms", 0.0);
+  t->mad_ms = r.value("mad_ms", 0.0);
+  t->min_ms = r.value("min_ms", 0.0);
+  t->cv = r.value("cv", 0.0);
+  t->runs = r.value("runs", 0);
+  t->rejected = r.value("rejected", 0);
 }
 
 // One platform's run: blocks of networks to the worker, outcomes to the store.
@@ -165,8 +162,9 @@ class BenchmarkRun {
           return Record(rec);
         }
         MeasurementRecord rec = NewRecord(*block[i]);
+        TimingSummary t;
         try {
-          FillFromReply(nlohmann::json::parse(*reply), &rec);
+          ParseReply(nlohmann::json::parse(*reply), &rec, &t);
         } catch (const std::exception&) {
           rec.status = MeasureStatus::kFailed;
           rec.message = "the worker's reply is not JSON: " + reply->substr(0, 200);
@@ -175,13 +173,6 @@ class BenchmarkRun {
           done[i] = rec;
           continue;
         }
-        TimingSummary t;
-        t.median_ms = rec.median_ms;
-        t.mad_ms = rec.mad_ms;
-        t.min_ms = rec.min_ms;
-        t.cv = rec.cv;
-        t.runs = rec.runs;
-        t.rejected = rec.rejected;
         sums[i].push_back(t);
       }
     }
