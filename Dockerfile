@@ -9,7 +9,7 @@
 FROM debian:12 AS build
 RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       build-essential cmake ninja-build pkg-config libtorch-dev libonnx-dev libprotobuf-dev \
-      libopencv-dnn-dev libssl-dev nlohmann-json3-dev libcli11-dev catch2 && rm -rf /var/lib/apt/lists/*
+      libopencv-dnn-dev libssl-dev nlohmann-json3-dev libcli11-dev catch2 libeigen3-dev zlib1g-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
 COPY predictor predictor

@@ -10,5 +10,10 @@ void AddAnalyzeCommand(CLI::App& app, int& exit_code);
 void AddPlatformsCommand(CLI::App& app, int& exit_code);
 void AddMeasureCommand(CLI::App& app, int& exit_code);
 void AddMeasureWorkerCommand(CLI::App& app, int& exit_code);
+void AddFeaturesCommand(CLI::App& app, int& exit_code);
+void AddTrainCommand(CLI::App& app, int& exit_code);
+void AddHrmCommand(CLI::App& app, int& exit_code);
+void AddPredictCommand(CLI::App& app, int& exit_code);
+void AddEvaluateCommand(CLI::App& app, int& exit_code);
 
 }  // namespace acesniper::cli

@@ -9,6 +9,7 @@
 #include "acesniper/analyze/features.h"
 #include "acesniper/export/writers.h"
 #include "acesniper/generate/generator.h"
+#include "acesniper/graph/graph_hash.h"
 #include "commands.h"
 
 namespace acesniper::cli {
@@ -71,7 +72,8 @@ int RunGenerate(const GenerateArgs& a) {
                         {"input_shape", net->graph.input_shape()},
                         {"output_shape", net->graph.node(net->graph.output()).out}, {"layers", f.Get("struct_layers")},
                         {"branches", f.Get("struct_max_branches")},
-                        {"flops", f.Get("flops_total")}, {"params", f.Get("params_total")}, {"attempts", net->attempts}};
+                        {"flops", f.Get("flops_total")}, {"params", f.Get("params_total")}, {"attempts", net->attempts},
+                        {"network_hash", GraphStructureHash(net->graph)}};
     index << j.dump() << "\n";
     flops.push_back(f.Get("flops_total"));
   }

@@ -14,6 +14,11 @@ int main(int argc, char** argv) {
   acesniper::cli::AddPlatformsCommand(app, exit_code);
   acesniper::cli::AddMeasureCommand(app, exit_code);
   acesniper::cli::AddMeasureWorkerCommand(app, exit_code);
+  acesniper::cli::AddFeaturesCommand(app, exit_code);
+  acesniper::cli::AddTrainCommand(app, exit_code);
+  acesniper::cli::AddHrmCommand(app, exit_code);
+  acesniper::cli::AddPredictCommand(app, exit_code);
+  acesniper::cli::AddEvaluateCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,6 +12,7 @@
 #include "acesniper/measure/benchmark.h"
 #include "acesniper/measure/reference_set.h"
 #include "acesniper/torch/torchscript.h"
+#include "cli_util.h"
 #include "commands.h"
 
 namespace acesniper::cli {
@@ -35,14 +36,6 @@ struct MeasureArgs {
   bool resume = false;
   double timeout = 300;
 };
-
-std::vector<std::string> SplitCommas(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  for (std::string item; std::getline(in, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
 
 Result<std::vector<BenchmarkNetwork>> GeneratedNetworks(const GeneratorOptions& o, uint64_t first, uint64_t count,
                                                         const std::vector<int64_t>& batches) {

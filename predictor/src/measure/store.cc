@@ -1,5 +1,7 @@
 #include "acesniper/measure/store.h"
 
+#include "acesniper/common/read_file.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -187,7 +189,7 @@ std::string UtcNowIso8601() {
 }
 
 Result<std::vector<MeasurementRecord>> ReadStore(const std::string& path) {
-  auto text = ReadAll(path);
+  auto text = ReadTextFile(path);
   if (!text.ok()) return text.status();
   size_t end = text->rfind('\n');
   return ParseStoreText(path, end == std::string::npos ? std::string() : text->substr(0, end + 1));

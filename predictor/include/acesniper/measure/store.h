@@ -77,7 +77,8 @@ class MeasurementStore {
   size_t torn_bytes_ = 0;
 };
 
-// All rows of a store file (for tools and tests); same checks as Open, read-only.
+// All rows of a store file, plain or .gz (for training, tools and tests); same checks as Open,
+// read-only.
 Result<std::vector<MeasurementRecord>> ReadStore(const std::string& path);
 
 std::string UtcNowIso8601();

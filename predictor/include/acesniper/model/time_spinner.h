@@ -1,0 +1,46 @@
+// The time spinner (section IV-D): online correction of one platform's predictions from measured
+// feedback. Residuals are taken in log space (r = ln measured - ln predicted, a relative error).
+// With enough feedback it picks the network feature whose log1p value correlates best with the
+// residuals (Pearson) and fits r = a + b x on it; with less, or when no feature correlates, it
+// applies the mean residual. Recent feedback only (a window), so it follows drift.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <vector>
+
+namespace acesniper {
+
+struct TimeSpinnerOptions {
+  size_t window = 256;           // feedback kept (oldest dropped first)
+  size_t min_for_feature = 8;    // below this many, only the mean residual
+  double min_abs_pearson = 0.3;  // a feature must explain at least this much to be used
+  double max_log_correction = 2.3;  // |correction| cap in ln units (x10 either way)
+};
+
+class TimeSpinner {
+ public:
+  explicit TimeSpinner(TimeSpinnerOptions options = {}) : options_(options) {}
+
+  // One completed task: its network's features (FeatureDefs() order), what was predicted before
+  // correction, and what was measured. Non-positive or non-finite latencies are ignored.
+  void Observe(const std::vector<double>& features, double predicted_ms, double measured_ms);
+
+  // The corrected prediction (the input unchanged before any feedback).
+  double Correct(const std::vector<double>& features, double predicted_ms) const;
+
+  size_t feedback() const { return residuals_.size(); }
+  // The feature the correction uses now ("" for the mean residual or none).
+  std::string feature() const;
+
+ private:
+  void Refit();
+  TimeSpinnerOptions options_;
+  std::deque<std::vector<double>> inputs_;  // log1p features
+  std::deque<double> residuals_;
+  int column_ = -1;
+  double a_ = 0, b_ = 0;
+};
+
+}  // namespace acesniper

@@ -1,0 +1,56 @@
+// Offline training (section IV-C): key features, HRM spec, singular networks, HRM vectors of the
+// training platforms, then the PCN, all from one LatencyDataset.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "acesniper/common/status.h"
+#include "acesniper/model/latency_dataset.h"
+#include "acesniper/model/latency_model.h"
+#include "acesniper/model/pcn.h"
+
+namespace acesniper {
+
+// What the platform is described by. kHrm is Ace-Sniper's (eq. 6-11); kReferenceLatencies is
+// HELP's hardware embedding: the normalised latencies of all d reference networks, no Hg.
+enum class HardwareEncoding { kHrm, kReferenceLatencies };
+
+struct TrainOptions {
+  std::vector<std::string> reference_networks;  // the HRM reference set, in order (d of them)
+  // The network features the PCN reads (names; empty: every feature of the schema). Baselines
+  // restrict them, e.g. to flops_total.
+  std::vector<std::string> network_features;
+  // Key features given by name instead of found by Algorithm 1 (empty: Algorithm 1).
+  std::vector<std::string> fixed_key_features;
+  HardwareEncoding hardware = HardwareEncoding::kHrm;
+  int key_features = 7;     // K of Algorithm 1 (the paper ends with seven)
+  int singular = 8;         // L: singular networks in Hs (at most d)
+  // HRM vectors per training platform: the first from all reference latencies, the others from a
+  // random share of them, so that the PCN learns from HRM vectors as noisy as a new node's.
+  int hrm_variants = 3;
+  double variant_keep = 0.7;
+  double small_flops = 0;   // structure checker threshold (FLOPs at batch 1)
+  uint64_t seed = 1;
+  PcnOptions pcn;
+};
+
+struct TrainReport {
+  std::vector<std::string> key_features;
+  std::vector<std::string> singular_networks;
+  size_t pairs = 0;         // (network, HRM vector) pairs the PCN trained on
+  double key_feature_seconds = 0;
+  PcnTrainReport pcn;
+};
+
+// Trains on the given platforms (dataset columns) and networks (dataset rows); everything else is
+// unseen. Errors: a reference network not in the dataset, a training platform with fewer than 3
+// reference latencies, or no pairs to train on.
+Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::vector<int>& platforms,
+                                       const std::vector<int>& networks, const TrainOptions& options,
+                                       TrainReport* report = nullptr);
+
+// The reference latencies of one platform in spec order (NaN where not measured), for FitHrm.
+HrmFitInput ReferenceLatencies(const LatencyDataset& data, int platform, const HrmSpec& spec);
+
+}  // namespace acesniper

@@ -1,0 +1,48 @@
+#include "cli_util.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "acesniper/analyze/feature_table.h"
+#include "acesniper/measure/reference_set.h"
+#include "acesniper/measure/store.h"
+
+namespace acesniper::cli {
+
+std::vector<std::string> SplitCommas(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+Result<LatencyDataset> LoadDataset(const std::vector<std::string>& stores, const std::string& features, int64_t batch) {
+  std::vector<MeasurementRecord> all;
+  for (const std::string& path : stores) {
+    Result<std::vector<MeasurementRecord>> rows = ReadStore(path);
+    if (!rows.ok()) return rows.status();
+    all.insert(all.end(), rows->begin(), rows->end());
+  }
+  Result<std::vector<FeatureRow>> table = ReadFeatureTable(features);
+  if (!table.ok()) return table.status();
+  return BuildLatencyDataset(all, *table, batch);
+}
+
+std::vector<std::string> ReferenceNetworkNames(size_t d) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < d; ++i) names.push_back("gen-" + std::to_string(kReferenceSetSeed) + "-" + std::to_string(i));
+  return names;
+}
+
+std::string DefaultModelDir() {
+  if (const char* env = std::getenv("ACESNIPER_MODEL_DIR"); env && *env) return env;
+  std::error_code ec;
+#ifdef ACESNIPER_SOURCE_MODEL_DIR
+  if (std::filesystem::is_directory(ACESNIPER_SOURCE_MODEL_DIR, ec)) return ACESNIPER_SOURCE_MODEL_DIR;
+#endif
+  return "/usr/share/acesniper/models/default";
+}
+
+}  // namespace acesniper::cli

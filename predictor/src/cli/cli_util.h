@@ -1,0 +1,25 @@
+// Helpers shared by the acesniper subcommands.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "acesniper/common/status.h"
+#include "acesniper/model/latency_dataset.h"
+
+namespace acesniper::cli {
+
+// "a,b,,c" -> {a, b, c}
+std::vector<std::string> SplitCommas(const std::string& s);
+
+// Reads the stores (plain or .gz) and the feature table into one dataset of the given batch.
+Result<LatencyDataset> LoadDataset(const std::vector<std::string>& stores, const std::string& features, int64_t batch = 1);
+
+// The product's HRM reference networks, first d of the fixed reference set.
+std::vector<std::string> ReferenceNetworkNames(size_t d);
+
+// Where the shipped model and HRM vectors live: $ACESNIPER_MODEL_DIR, else the source tree's
+// models/default (set at build time), else /usr/share/acesniper/models/default.
+std::string DefaultModelDir();
+
+}  // namespace acesniper::cli

@@ -1,0 +1,273 @@
+#include "acesniper/model/evaluation.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <set>
+
+#include "acesniper/analyze/features.h"
+#include "acesniper/model/linear_fit.h"
+#include "acesniper/model/time_spinner.h"
+
+namespace acesniper {
+
+namespace {
+
+bool IsZoo(const std::string& name) { return name.rfind("gen-", 0) != 0; }
+
+ErrorMetrics Metrics(const std::vector<double>& p, const std::vector<double>& m) { return ComputeErrorMetrics(p, m); }
+
+std::vector<ErrorMetrics> Quartiles(const std::vector<double>& p, const std::vector<double>& m) {
+  std::vector<size_t> order(m.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return m[a] < m[b]; });
+  std::vector<ErrorMetrics> out;
+  for (int q = 0; q < 4; ++q) {
+    size_t lo = order.size() * static_cast<size_t>(q) / 4, hi = order.size() * static_cast<size_t>(q + 1) / 4;
+    std::vector<double> pp, mm;
+    for (size_t k = lo; k < hi; ++k) {
+      pp.push_back(p[order[k]]);
+      mm.push_back(m[order[k]]);
+    }
+    out.push_back(Metrics(pp, mm));
+  }
+  return out;
+}
+
+// ln y = a + b . log1p(features), fitted on the held-out platform's reference latencies.
+Result<std::vector<double>> ReferenceRegression(const LatencyDataset& data, int platform, const std::vector<int>& refs,
+                                                const std::vector<int>& tests, const std::vector<std::string>& features) {
+  std::vector<int> cols;
+  for (const std::string& f : features)
+    for (size_t c = 0; c < FeatureDefs().size(); ++c)
+      if (f == FeatureDefs()[c].name) cols.push_back(static_cast<int>(c));
+  if (cols.size() != features.size()) return Status::InvalidArgument("reference regression: unknown feature");
+  auto row = [&](int i) {
+    Eigen::VectorXd v(static_cast<Eigen::Index>(cols.size()));
+    for (size_t c = 0; c < cols.size(); ++c)
+      v(static_cast<Eigen::Index>(c)) = std::log1p(std::max(0.0, data.networks[static_cast<size_t>(i)].values[static_cast<size_t>(cols[c])]));
+    return v;
+  };
+  std::vector<int> used;
+  for (int i : refs)
+    if (std::isfinite(data.latency_ms(i, platform))) used.push_back(i);
+  if (used.size() < cols.size() + 1) return Status::InvalidArgument("reference regression: too few reference latencies");
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(used.size()), static_cast<Eigen::Index>(cols.size()));
+  Eigen::VectorXd y(static_cast<Eigen::Index>(used.size()));
+  for (size_t k = 0; k < used.size(); ++k) {
+    x.row(static_cast<Eigen::Index>(k)) = row(used[k]).transpose();
+    y(static_cast<Eigen::Index>(k)) = std::log(data.latency_ms(used[k], platform));
+  }
+  Result<LinearFit> fit = FitLinear(x, y);
+  if (!fit.ok()) return fit.status();
+  std::vector<double> out;
+  for (int i : tests) out.push_back(std::exp(fit->Predict(row(i))));
+  return out;
+}
+
+}  // namespace
+
+std::vector<EvalMethod> StandardMethods(const TrainOptions& base) {
+  std::vector<EvalMethod> m;
+  auto regression = [&](const std::string& name, std::vector<std::string> f) {
+    EvalMethod e;
+    e.name = name;
+    e.kind = EvalMethod::Kind::kReferenceRegression;
+    e.regression_features = std::move(f);
+    m.push_back(e);
+  };
+  auto trained = [&](const std::string& name, std::vector<std::string> net, std::vector<std::string> keys,
+                     HardwareEncoding hw) {
+    EvalMethod e;
+    e.name = name;
+    e.train = base;
+    e.train.network_features = std::move(net);
+    e.train.fixed_key_features = std::move(keys);
+    e.train.hardware = hw;
+    m.push_back(e);
+  };
+  regression("FLOPs", {"flops_total"});
+  regression("FLOPs&AMC", {"flops_total", "amc_bytes"});
+  // HELP encodes the architecture itself, not NNS features; its closest analogue for arbitrary
+  // networks is their size: FLOPs, parameters and layer count.
+  trained("HELP-style", {"flops_total", "params_total", "struct_layers"}, {}, HardwareEncoding::kReferenceLatencies);
+  trained("NNS+HELP", {}, {}, HardwareEncoding::kReferenceLatencies);
+  trained("FLOPs+HRM", {"flops_total"}, {"flops_total"}, HardwareEncoding::kHrm);
+  trained("FLOPs&AMC+HRM", {"flops_total", "amc_bytes"}, {"flops_total", "amc_bytes"}, HardwareEncoding::kHrm);
+  trained("NNS+HRM", {}, {}, HardwareEncoding::kHrm);
+  return m;
+}
+
+Result<std::vector<EvalCell>> EvaluateLeaveOnePlatformOut(const LatencyDataset& data, const std::vector<EvalMethod>& methods,
+                                                         const EvalOptions& options) {
+  std::vector<int> held_out;
+  if (options.held_out.empty()) {
+    for (size_t p = 0; p < data.platforms.size(); ++p) held_out.push_back(static_cast<int>(p));
+  } else {
+    for (const std::string& name : options.held_out) {
+      int p = data.FindPlatform(name);
+      if (p < 0) return Status::NotFound("evaluation: platform '" + name + "' is not in the dataset");
+      held_out.push_back(p);
+    }
+  }
+  std::set<int> train_set(options.train_networks.begin(), options.train_networks.end());
+  for (int t : options.test_networks)
+    if (train_set.count(t)) return Status::InvalidArgument("evaluation: network '" + data.networks[static_cast<size_t>(t)].network + "' is both a training and a test network");
+  std::vector<int> pool;
+  for (const std::string& name : options.reference_pool) {
+    int i = data.FindNetwork(name);
+    if (i < 0) return Status::NotFound("evaluation: reference network '" + name + "' is not in the dataset");
+    pool.push_back(i);
+  }
+  std::vector<EvalCell> cells;
+  for (const EvalMethod& method : methods) {
+    std::vector<int> ds = {options.baseline_d};
+    if (method.name == "NNS+HRM") ds = options.d_values;
+    for (int d : ds) {
+      if (d > static_cast<int>(pool.size()))
+        return Status::InvalidArgument("evaluation: d = " + std::to_string(d) + " exceeds the " + std::to_string(pool.size()) +
+                                       " reference networks");
+      std::vector<int> refs(pool.begin(), pool.begin() + d);
+      for (int h : held_out) {
+        std::vector<int> train_platforms;
+        for (size_t p = 0; p < data.platforms.size(); ++p)
+          if (static_cast<int>(p) != h) train_platforms.push_back(static_cast<int>(p));
+        std::vector<int> tests;
+        for (int t : options.test_networks)
+          if (std::isfinite(data.latency_ms(t, h))) tests.push_back(t);
+        std::vector<double> predicted;
+        auto start = std::chrono::steady_clock::now();
+        if (method.kind == EvalMethod::Kind::kReferenceRegression) {
+          Result<std::vector<double>> p = ReferenceRegression(data, h, refs, tests, method.regression_features);
+          if (!p.ok()) return p.status().WithContext(method.name + " on " + data.platforms[static_cast<size_t>(h)]);
+          predicted = *p;
+        } else {
+          TrainOptions o = method.train;
+          o.reference_networks.clear();
+          for (int r : refs) o.reference_networks.push_back(data.networks[static_cast<size_t>(r)].network);
+          Result<LatencyModel> model = TrainLatencyModel(data, train_platforms, options.train_networks, o);
+          if (!model.ok()) return model.status().WithContext(method.name + " without " + data.platforms[static_cast<size_t>(h)]);
+          Result<HrmVector> hrm = FitHrm(model->spec, ReferenceLatencies(data, h, model->spec));
+          if (!hrm.ok()) return hrm.status().WithContext(method.name + " on " + data.platforms[static_cast<size_t>(h)]);
+          std::vector<PredictionQuery> q;
+          for (int t : tests) q.push_back({&data.networks[static_cast<size_t>(t)].values, &*hrm});
+          Result<std::vector<LatencyPrediction>> p = model->Predict(q);
+          if (!p.ok()) return p.status();
+          for (const LatencyPrediction& x : *p) predicted.push_back(x.ms);
+        }
+        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        for (const char* set : {"random", "zoo"}) {
+          EvalCell c;
+          c.method = method.name;
+          c.platform = data.platforms[static_cast<size_t>(h)];
+          c.network_set = set;
+          c.d = d;
+          c.train_seconds = seconds;
+          for (size_t k = 0; k < tests.size(); ++k) {
+            const std::string& name = data.networks[static_cast<size_t>(tests[k])].network;
+            if (IsZoo(name) != (std::string(set) == "zoo")) continue;
+            c.networks.push_back(name);
+            c.predicted_ms.push_back(predicted[k]);
+            c.measured_ms.push_back(data.latency_ms(tests[k], h));
+          }
+          if (c.networks.empty()) continue;
+          c.metrics = Metrics(c.predicted_ms, c.measured_ms);
+          c.quartiles = Quartiles(c.predicted_ms, c.measured_ms);
+          cells.push_back(std::move(c));
+        }
+      }
+    }
+  }
+  return cells;
+}
+
+Result<DriftResult> EvaluateDrift(const LatencyDataset& data, const TrainOptions& train, const EvalOptions& options,
+                                  const std::string& from, const std::string& to, const std::vector<int>& feedback) {
+  int pf = data.FindPlatform(from), pt = data.FindPlatform(to);
+  if (pf < 0 || pt < 0) return Status::NotFound("drift: platform '" + (pf < 0 ? from : to) + "' is not in the dataset");
+  if (feedback.empty()) return Status::InvalidArgument("drift: no feedback counts");
+  std::vector<int> platforms;
+  for (size_t p = 0; p < data.platforms.size(); ++p)
+    if (static_cast<int>(p) != pf && static_cast<int>(p) != pt) platforms.push_back(static_cast<int>(p));
+  TrainOptions o = train;
+  o.reference_networks.assign(options.reference_pool.begin(),
+                              options.reference_pool.begin() + std::min<size_t>(options.reference_pool.size(),
+                                                                                 static_cast<size_t>(options.baseline_d)));
+  Result<LatencyModel> model = TrainLatencyModel(data, platforms, options.train_networks, o);
+  if (!model.ok()) return model.status().WithContext("drift");
+  Result<HrmVector> stale = FitHrm(model->spec, ReferenceLatencies(data, pf, model->spec));
+  Result<HrmVector> fresh = FitHrm(model->spec, ReferenceLatencies(data, pt, model->spec));
+  if (!stale.ok()) return stale.status().WithContext("drift");
+  if (!fresh.ok()) return fresh.status().WithContext("drift");
+  std::vector<int> tests;
+  for (int t : options.test_networks)
+    if (std::isfinite(data.latency_ms(t, pt)) && !IsZoo(data.networks[static_cast<size_t>(t)].network)) tests.push_back(t);
+  const size_t most = static_cast<size_t>(*std::max_element(feedback.begin(), feedback.end()));
+  if (tests.size() < most + 10) return Status::InvalidArgument("drift: too few test networks for the feedback counts");
+  auto predict = [&](const HrmVector& h) -> Result<std::vector<double>> {
+    std::vector<PredictionQuery> q;
+    for (int t : tests) q.push_back({&data.networks[static_cast<size_t>(t)].values, &h});
+    Result<std::vector<LatencyPrediction>> p = model->Predict(q);
+    if (!p.ok()) return p.status();
+    std::vector<double> ms;
+    for (const LatencyPrediction& x : *p) ms.push_back(x.ms);
+    return ms;
+  };
+  Result<std::vector<double>> stale_ms = predict(*stale), fresh_ms = predict(*fresh);
+  if (!stale_ms.ok()) return stale_ms.status();
+  if (!fresh_ms.ok()) return fresh_ms.status();
+  DriftResult r;
+  r.from = from;
+  r.to = to;
+  r.scored = tests.size() - most;
+  std::vector<double> measured, fresh_scored;
+  for (size_t k = most; k < tests.size(); ++k) {
+    measured.push_back(data.latency_ms(tests[k], pt));
+    fresh_scored.push_back((*fresh_ms)[k]);
+  }
+  r.fresh_hrm = Metrics(fresh_scored, measured);
+  for (int count : feedback) {
+    TimeSpinner spinner;
+    for (size_t k = 0; k < static_cast<size_t>(count); ++k)
+      spinner.Observe(data.networks[static_cast<size_t>(tests[k])].values, (*stale_ms)[k], data.latency_ms(tests[k], pt));
+    std::vector<double> corrected;
+    for (size_t k = most; k < tests.size(); ++k)
+      corrected.push_back(spinner.Correct(data.networks[static_cast<size_t>(tests[k])].values, (*stale_ms)[k]));
+    r.feedback.push_back(count);
+    r.metrics.push_back(Metrics(corrected, measured));
+    r.features.push_back(spinner.feature());
+  }
+  return r;
+}
+
+std::vector<NoiseFloor> MeasureNoiseFloor(const LatencyDataset& first, const LatencyDataset& second) {
+  std::vector<NoiseFloor> out;
+  for (size_t p = 0; p < second.platforms.size(); ++p) {
+    int q = first.FindPlatform(second.platforms[p]);
+    if (q < 0) continue;
+    NoiseFloor n;
+    n.platform = second.platforms[p];
+    std::vector<double> diffs;
+    for (size_t i = 0; i < second.networks.size(); ++i) {
+      int j = first.FindNetwork(second.networks[i].network);
+      if (j < 0) continue;
+      double a = first.latency_ms(j, q), b = second.latency_ms(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(p));
+      if (!std::isfinite(a) || !std::isfinite(b)) continue;
+      double diff = std::fabs(b / a - 1);
+      diffs.push_back(diff);
+      n.within_5 += diff <= 0.05;
+      n.within_10 += diff <= 0.10;
+      n.within_15 += diff <= 0.15;
+    }
+    n.networks = diffs.size();
+    if (n.networks == 0) continue;
+    n.within_5 /= static_cast<double>(n.networks);
+    n.within_10 /= static_cast<double>(n.networks);
+    n.within_15 /= static_cast<double>(n.networks);
+    n.median_abs_diff = MedianOf(diffs);
+    out.push_back(n);
+  }
+  return out;
+}
+
+}  // namespace acesniper

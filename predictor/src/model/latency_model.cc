@@ -1,0 +1,203 @@
+#include "acesniper/model/latency_model.h"
+
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "acesniper/analyze/features.h"
+#include "acesniper/common/read_file.h"
+#include "acesniper/model/json_eigen.h"
+#include "acesniper/model/latency_dataset.h"
+#include "acesniper/model/structure_checker.h"
+
+namespace acesniper {
+
+namespace {
+
+// FeatureDefs() indices of a JSON array of feature names.
+Result<std::vector<int>> ColumnsOf(const nlohmann::json& j, const std::string& key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_array()) return Status::InvalidArgument("'" + key + "' must be an array of feature names");
+  std::vector<int> cols;
+  for (const nlohmann::json& n : *it) {
+    if (!n.is_string()) return Status::InvalidArgument("'" + key + "' must be an array of feature names");
+    int col = -1;
+    for (size_t c = 0; c < FeatureDefs().size(); ++c)
+      if (n.get<std::string>() == FeatureDefs()[c].name) col = static_cast<int>(c);
+    if (col < 0) return Status::InvalidArgument("'" + key + "': unknown feature '" + n.get<std::string>() + "'");
+    cols.push_back(col);
+  }
+  return cols;
+}
+
+}  // namespace
+
+const char* PredictionRouteName(PredictionRoute r) {
+  switch (r) {
+    case PredictionRoute::kPcn: return "pcn";
+    case PredictionRoute::kLinear: return "linear";
+    case PredictionRoute::kNotRunnable: return "not-runnable";
+  }
+  return "?";
+}
+
+Eigen::VectorXd LatencyModel::NetworkRow(const std::vector<double>& features) const {
+  Eigen::VectorXd all = NetworkInputRow(features);
+  Eigen::VectorXd raw(static_cast<Eigen::Index>(network_columns.size()));
+  for (size_t k = 0; k < network_columns.size(); ++k) raw(static_cast<Eigen::Index>(k)) = all(network_columns[k]);
+  return network_scaler.ApplyRow(raw);
+}
+
+Eigen::VectorXd LatencyModel::KeyRow(const std::vector<double>& features) const {
+  Eigen::VectorXd raw(static_cast<Eigen::Index>(key_columns.size()));
+  Eigen::VectorXd all = NetworkInputRow(features);
+  for (size_t k = 0; k < key_columns.size(); ++k) raw(static_cast<Eigen::Index>(k)) = all(key_columns[k]);
+  return spec.input_scaler.ApplyRow(raw);
+}
+
+Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<PredictionQuery>& queries) const {
+  if (!pcn) return Status::Internal("latency model has no PCN");
+  const size_t f = FeatureDefs().size();
+  int flops_column = -1;
+  for (size_t j = 0; j < f; ++j)
+    if (std::string(FeatureDefs()[j].name) == "flops_total") flops_column = static_cast<int>(j);
+  const std::string spec_id = spec.Id();
+  std::vector<LatencyPrediction> out(queries.size());
+  std::vector<size_t> pcn_rows;
+  PcnInputs in;
+  for (size_t q = 0; q < queries.size(); ++q) {
+    const PredictionQuery& query = queries[q];
+    if (!query.features || !query.hrm) return Status::InvalidArgument("prediction query " + std::to_string(q) + " is empty");
+    if (query.features->size() != f)
+      return Status::InvalidArgument("prediction query " + std::to_string(q) + ": " + std::to_string(query.features->size()) +
+                                     " features, the model's schema " + feature_schema + " has " + std::to_string(f));
+    const HrmVector& h = *query.hrm;
+    if (h.spec_id != spec_id || h.hg.size() != key_columns.size() + 1 || h.hs.size() != spec.singular.size()) {
+      Status st = h.CheckAgainst(spec);
+      return st.ok() ? Status::InvalidArgument("HRM vector does not match the model") : st;
+    }
+    if (!IsRunnable(*query.features, h.unsupported)) {
+      out[q] = {std::numeric_limits<double>::infinity(), PredictionRoute::kNotRunnable};
+      continue;
+    }
+    Eigen::VectorXd key = KeyRow(*query.features);
+    if ((*query.features)[static_cast<size_t>(flops_column)] < small_flops) {
+      double z = h.hg[0];
+      for (Eigen::Index k = 0; k < key.size(); ++k) z += h.hg[static_cast<size_t>(k) + 1] * key(k);
+      out[q] = {DenormalizeLatency(z, h.min_ms, h.max_ms), PredictionRoute::kLinear};
+      continue;
+    }
+    Eigen::VectorXd net = NetworkRow(*query.features);
+    for (Eigen::Index j = 0; j < net.size(); ++j) in.network.push_back(static_cast<float>(net(j)));
+    for (Eigen::Index j = 0; j < key.size(); ++j) in.key.push_back(static_cast<float>(key(j)));
+    for (double v : h.hg) in.hg.push_back(static_cast<float>(v));
+    for (double v : h.hs) in.hs.push_back(static_cast<float>(v));
+    pcn_rows.push_back(q);
+  }
+  in.n = pcn_rows.size();
+  if (in.n > 0) {
+    Result<std::vector<double>> z = pcn->Predict(in);
+    if (!z.ok()) return z.status();
+    for (size_t r = 0; r < pcn_rows.size(); ++r) {
+      const HrmVector& h = *queries[pcn_rows[r]].hrm;
+      out[pcn_rows[r]] = {DenormalizeLatency((*z)[r], h.min_ms, h.max_ms), PredictionRoute::kPcn};
+    }
+  }
+  return out;
+}
+
+nlohmann::json LatencyModel::ToJson() const {
+  nlohmann::json j;
+  j["schema"] = kLatencyModelSchema;
+  j["feature_schema"] = feature_schema;
+  std::vector<std::string> net_names;
+  for (int c : network_columns) net_names.push_back(FeatureDefs()[static_cast<size_t>(c)].name);
+  j["network_features"] = net_names;
+  j["network_mean"] = VectorToJson(network_scaler.mean.transpose());
+  j["network_scale"] = VectorToJson(network_scaler.scale.transpose());
+  std::vector<std::string> keys;
+  for (int c : key_columns) keys.push_back(FeatureDefs()[static_cast<size_t>(c)].name);
+  j["key_features"] = keys;
+  j["hrm_spec"] = spec.ToJson();
+  j["small_flops"] = small_flops;
+  j["training"] = training;
+  if (pcn) j["pcn"] = pcn->ToJson();
+  return j;
+}
+
+Result<LatencyModel> LatencyModel::FromJson(const nlohmann::json& j) {
+  auto fail = [](const Status& s) { return s.WithContext("latency model"); };
+  Result<std::string> schema = JsonString(j, "schema");
+  if (!schema.ok()) return fail(schema.status());
+  if (*schema != kLatencyModelSchema)
+    return Status::InvalidArgument("latency model: schema '" + *schema + "' is not " + kLatencyModelSchema);
+  LatencyModel m;
+  Result<std::string> fs = JsonString(j, "feature_schema");
+  if (!fs.ok()) return fail(fs.status());
+  if (*fs != kFeatureSchema)
+    return Status::InvalidArgument("latency model: trained on feature schema '" + *fs + "', this build analyses " +
+                                   kFeatureSchema);
+  m.feature_schema = *fs;
+  Result<std::vector<int>> net_cols = ColumnsOf(j, "network_features");
+  if (!net_cols.ok()) return fail(net_cols.status());
+  m.network_columns = *net_cols;
+  const auto f = static_cast<Eigen::Index>(m.network_columns.size());
+  Result<Eigen::VectorXd> mean = JsonVector(j, "network_mean", f);
+  Result<Eigen::VectorXd> scale = JsonVector(j, "network_scale", f);
+  if (!mean.ok()) return fail(mean.status());
+  if (!scale.ok()) return fail(scale.status());
+  if ((scale->array() <= 0).any()) return Status::InvalidArgument("latency model: network_scale must be > 0");
+  m.network_scaler.mean = mean->transpose();
+  m.network_scaler.scale = scale->transpose();
+  Result<std::vector<int>> key_cols = ColumnsOf(j, "key_features");
+  if (!key_cols.ok()) return fail(key_cols.status());
+  m.key_columns = *key_cols;
+  std::vector<std::string> keys = j["key_features"].get<std::vector<std::string>>();
+  auto spec_it = j.find("hrm_spec");
+  if (spec_it == j.end()) return Status::InvalidArgument("latency model: missing 'hrm_spec'");
+  Result<HrmSpec> spec = HrmSpec::FromJson(*spec_it);
+  if (!spec.ok()) return fail(spec.status());
+  m.spec = std::move(spec).value();
+  if (m.spec.hg_features != keys)
+    return Status::InvalidArgument("latency model: hrm_spec.hg_features differ from key_features");
+  Result<double> small = JsonNumber(j, "small_flops");
+  if (!small.ok()) return fail(small.status());
+  m.small_flops = *small;
+  m.training = j.value("training", nlohmann::json::object());
+  auto pcn_it = j.find("pcn");
+  if (pcn_it == j.end()) return Status::InvalidArgument("latency model: missing 'pcn'");
+  Result<Pcn> pcn = Pcn::FromJson(*pcn_it);
+  if (!pcn.ok()) return fail(pcn.status());
+  const PcnDims& d = pcn->dims();
+  if (d.network_features != f || d.key_features != static_cast<int>(keys.size()) ||
+      d.singular != static_cast<int>(m.spec.singular.size()))
+    return Status::InvalidArgument("latency model: the PCN's input sizes do not match its features and HRM spec");
+  m.pcn.emplace(std::move(pcn).value());
+  return m;
+}
+
+Status LatencyModel::Save(const std::string& path) const {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Status::IOError("cannot write '" + tmp + "'");
+    out << ToJson().dump() << "\n";
+    out.flush();
+    if (!out) return Status::IOError("cannot write '" + tmp + "'");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::IOError("cannot rename '" + tmp + "' to '" + path + "'");
+  return Status::Ok();
+}
+
+Result<LatencyModel> LatencyModel::Load(const std::string& path) {
+  Result<std::string> text = ReadTextFile(path);
+  if (!text.ok()) return text.status();
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::InvalidArgument("'" + path + "' is not a latency model: not valid JSON");
+  Result<LatencyModel> m = FromJson(j);
+  if (!m.ok()) return m.status().WithContext("'" + path + "'");
+  return m;
+}
+
+}  // namespace acesniper

@@ -1,0 +1,74 @@
+#include "acesniper/model/time_spinner.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "acesniper/analyze/features.h"
+#include "acesniper/model/stats.h"
+
+namespace acesniper {
+
+void TimeSpinner::Observe(const std::vector<double>& features, double predicted_ms, double measured_ms) {
+  if (!(predicted_ms > 0) || !(measured_ms > 0) || !std::isfinite(predicted_ms) || !std::isfinite(measured_ms)) return;
+  std::vector<double> x;
+  x.reserve(features.size());
+  for (double v : features) x.push_back(std::log1p(std::max(0.0, v)));
+  inputs_.push_back(std::move(x));
+  residuals_.push_back(std::log(measured_ms) - std::log(predicted_ms));
+  while (residuals_.size() > options_.window) {
+    residuals_.pop_front();
+    inputs_.pop_front();
+  }
+  Refit();
+}
+
+void TimeSpinner::Refit() {
+  const size_t n = residuals_.size();
+  std::vector<double> r(residuals_.begin(), residuals_.end());
+  double mean = 0;
+  for (double v : r) mean += v;
+  mean /= static_cast<double>(n);
+  column_ = -1;
+  a_ = mean;
+  b_ = 0;
+  if (n < options_.min_for_feature) return;
+  const size_t f = inputs_.front().size();
+  double best = options_.min_abs_pearson;
+  std::vector<double> col(n);
+  for (size_t j = 0; j < f; ++j) {
+    for (size_t i = 0; i < n; ++i) col[i] = inputs_[i][j];
+    double p = std::fabs(Pearson(col, r));
+    if (p > best) {
+      best = p;
+      column_ = static_cast<int>(j);
+    }
+  }
+  if (column_ < 0) return;
+  double mx = 0;
+  for (size_t i = 0; i < n; ++i) mx += inputs_[i][static_cast<size_t>(column_)];
+  mx /= static_cast<double>(n);
+  double sxy = 0, sxx = 0;
+  for (size_t i = 0; i < n; ++i) {
+    double dx = inputs_[i][static_cast<size_t>(column_)] - mx;
+    sxy += dx * (r[i] - mean);
+    sxx += dx * dx;
+  }
+  b_ = sxx > 0 ? sxy / sxx : 0;
+  a_ = mean - b_ * mx;
+}
+
+double TimeSpinner::Correct(const std::vector<double>& features, double predicted_ms) const {
+  if (residuals_.empty()) return predicted_ms;
+  double c = a_;
+  if (column_ >= 0 && static_cast<size_t>(column_) < features.size())
+    c += b_ * std::log1p(std::max(0.0, features[static_cast<size_t>(column_)]));
+  c = std::clamp(c, -options_.max_log_correction, options_.max_log_correction);
+  return predicted_ms * std::exp(c);
+}
+
+std::string TimeSpinner::feature() const {
+  if (column_ < 0 || static_cast<size_t>(column_) >= FeatureDefs().size()) return "";
+  return FeatureDefs()[static_cast<size_t>(column_)].name;
+}
+
+}  // namespace acesniper

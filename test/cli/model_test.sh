@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# End-to-end checks of the model commands on a small synthetic dataset: features, train, hrm,
+# predict, evaluate, and their bad input (corrupt stores, feature tables, models, HRM vectors).
+# The stores are written here from the generator's index (names and structure hashes) with
+# latencies of three made-up platforms, so the test needs no measuring.
+# Usage: model_test.sh path/to/acesniper
+set -u
+BIN=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/expect.sh"
+
+"$BIN" generate --count 30 --seed 20261126 --max-flops 4e9 --out "$work/ref" --format none >/dev/null
+"$BIN" generate --count 60 --seed 1 --out "$work/gen" --format none >/dev/null
+"$BIN" generate --count 1 --seed 7 --first 3 --out "$work/new" --format onnx >/dev/null
+/usr/bin/python3 - "$work" <<'PY'
+import json, math, sys
+work = sys.argv[1]
+header = "platform,platform_id,network,network_hash,batch,status,median_ms,mad_ms,min_ms,cv,runs,rejected,visits,visit_spread,flops,measured_at,message"
+platforms = [("cpu-a", "a" * 16, 1.0, 0.9), ("cpu-b", "b" * 16, 0.4, 1.0), ("npu-c", "c" * 16, 3.0, 0.7)]
+def rows(index, skip_unsupported=False):
+    out = []
+    for line in open(index):
+        n = json.loads(line)
+        for name, pid, scale, power in platforms:
+            ms = scale * (n["flops"] / 1e9) ** power + 0.2 * (n["layers"] / 50)
+            status = "ok"
+            if name == "npu-c" and n["index"] % 17 == 5 and not skip_unsupported:
+                status, ms = "unsupported", 0
+            out.append(f"{name},{pid},{n['name']},{n['network_hash']},1,{status},{ms:.6f},0,{ms:.6f},0.01,5,0,3,0.01,{n['flops']},2026-11-26T00:00:00Z,")
+    return out
+open(f"{work}/ref.csv", "w").write("\n".join([header] + rows(f"{work}/ref/index.jsonl", True)) + "\n")
+open(f"{work}/gen.csv", "w").write("\n".join([header] + rows(f"{work}/gen/index.jsonl")) + "\n")
+PY
+gzip -9 -n -k "$work/gen.csv"
+
+expect "features from stores (one gzipped)" ok "90 networks" -- "$BIN" features --store "$work/ref.csv" --store "$work/gen.csv.gz" --out "$work/features.csv"
+expect "features again keeps rows" ok "0 new" -- "$BIN" features --store "$work/ref.csv" --out "$work/features.csv"
+expect "features refuses a .gz output" error "plain CSV" -- "$BIN" features --store "$work/ref.csv" --out "$work/f.csv.gz"
+sed 's/,ok,/,ok,/; 2s/gen-20261126-0,[0-9a-f]*/gen-20261126-0,0123456789abcdef/' "$work/ref.csv" >"$work/wrong-hash.csv"
+expect "features: a hash that does not match the rebuilt network" error "the store says 0123456789abcdef" -- \
+  "$BIN" features --store "$work/wrong-hash.csv" --out "$work/f2.csv"
+test ! -e "$work/f2.csv" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: a failed features run wrote a table"; }
+head -c 300 "$work/gen.csv.gz" >"$work/torn.csv.gz"
+expect "a truncated gzip store" error "truncated gzip" -- "$BIN" features --store "$work/torn.csv.gz" --out "$work/f3.csv"
+
+expect "train" ok "key features" -- "$BIN" train --data "$work/ref.csv" --data "$work/gen.csv" --features "$work/features.csv" \
+  --out "$work/model.json" --d 30 --epochs 3 --threads 1
+expect "train: unknown platform" error "has no measurements" -- "$BIN" train --data "$work/ref.csv" --features "$work/features.csv" \
+  --out "$work/m2.json" --d 30 --platform cpu-z
+expect "train: a store missing from the feature table" error "not in the feature table" -- "$BIN" train --data "$work/gen.csv" \
+  --features <(head -5 "$work/features.csv") --out "$work/m3.json" --d 30
+expect "train: d larger than the reference set" error "" -- "$BIN" train --data "$work/ref.csv" --features "$work/features.csv" \
+  --out "$work/m4.json" --d 500
+
+expect "hrm" ok "30 of 30 reference networks" -- "$BIN" hrm --model "$work/model.json" --data "$work/ref.csv" --platform npu-c \
+  --out "$work/npu-c.json"
+"$BIN" hrm --model "$work/model.json" --data "$work/ref.csv" --platform cpu-a --out "$work/cpu-a.json" >/dev/null
+expect "hrm: unknown platform" error "no measurements of platform" -- "$BIN" hrm --model "$work/model.json" --data "$work/ref.csv" --platform tpu
+expect "predict" ok "npu-c" -- "$BIN" predict --model "$work/model.json" --hrm "$work/npu-c.json" --hrm "$work/cpu-a.json" "$work/new/gen-7-3.onnx"
+expect "predict --json" ok '"latency_ms"' -- "$BIN" predict --model "$work/model.json" --hrm "$work/npu-c.json" --json "$work/new/gen-7-3.onnx"
+echo '{"schema": "acesniper.hrm/v1"' >"$work/bad-hrm.json"
+expect "predict: malformed HRM" error "not valid JSON" -- "$BIN" predict --model "$work/model.json" --hrm "$work/bad-hrm.json" "$work/new/gen-7-3.onnx"
+/usr/bin/python3 -c "import json,sys; j=json.load(open(sys.argv[1])); j['spec']='0000000000000000'; json.dump(j, open(sys.argv[2],'w'))" "$work/npu-c.json" "$work/foreign.json"
+expect "predict: HRM of another model" error "re-run the reference benchmark" -- "$BIN" predict --model "$work/model.json" --hrm "$work/foreign.json" "$work/new/gen-7-3.onnx"
+head -c 2000 "$work/model.json" >"$work/torn-model.json"
+expect "predict: a torn model file" error "not valid JSON" -- "$BIN" predict --model "$work/torn-model.json" --hrm "$work/npu-c.json" "$work/new/gen-7-3.onnx"
+echo "not a model" >"$work/x.onnx"
+expect "predict: a malformed model file" error "x.onnx" -- "$BIN" predict --model "$work/model.json" --hrm "$work/npu-c.json" "$work/x.onnx"
+
+expect "evaluate" ok "wrote" -- "$BIN" evaluate --data "$work/ref.csv" --data "$work/gen.csv" --features "$work/features.csv" \
+  --out-dir "$work/eval" --d 10,30 --baseline-d 10 --methods FLOPs,NNS+HRM --epochs 2 --drift-from cpu-a --drift-to cpu-b --drift-feedback 0,2
+expect "evaluate report" ok "NNS+HRM" -- cat "$work/eval/evaluation.md"
+expect "evaluate plots" ok "<svg" -- cat "$work/eval/plots/predicted_vs_measured.svg"
+expect "evaluate: unknown method" error "known methods" -- "$BIN" evaluate --data "$work/ref.csv" --features "$work/features.csv" \
+  --out-dir "$work/eval2" --methods Magic
+
+echo "model commands: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,158 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "acesniper/generate/generator.h"
+#include "acesniper/hrm/hrm.h"
+
+using namespace acesniper;
+
+namespace {
+
+// A spec over d synthetic reference networks with two standardised key features.
+HrmSpec MakeSpec(int d) {
+  HrmSpec s;
+  SplitMix64 rng(21);
+  s.reference_inputs.resize(d, 2);
+  for (int i = 0; i < d; ++i) {
+    s.reference_networks.push_back("ref-" + std::to_string(i));
+    s.reference_inputs(i, 0) = rng.Normal();
+    s.reference_inputs(i, 1) = rng.Normal();
+  }
+  s.hg_features = {"flops_total", "count_conv3x3"};
+  s.input_scaler.mean = Eigen::RowVectorXd::Zero(2);
+  s.input_scaler.scale = Eigen::RowVectorXd::Ones(2);
+  s.singular = {4, 1};
+  return s;
+}
+
+// Latencies that follow ln y = 1 + 0.8 a - 0.3 b exactly.
+HrmFitInput Latencies(const HrmSpec& s) {
+  HrmFitInput in{"cpu-a", "0123456789abcdef", {}};
+  for (size_t i = 0; i < s.d(); ++i)
+    in.latency_ms.push_back(std::exp(1 + 0.8 * s.reference_inputs(static_cast<Eigen::Index>(i), 0) -
+                                     0.3 * s.reference_inputs(static_cast<Eigen::Index>(i), 1)));
+  return in;
+}
+
+}  // namespace
+
+TEST_CASE("eq. 11 in log space: min maps to 0, max to 1, and back", "[hrm]") {
+  CHECK(NormalizeLatency(2, 2, 200) == Approx(0));
+  CHECK(NormalizeLatency(200, 2, 200) == Approx(1));
+  CHECK(NormalizeLatency(20, 2, 200) == Approx(0.5));
+  CHECK(DenormalizeLatency(0.5, 2, 200) == Approx(20));
+  CHECK(DenormalizeLatency(NormalizeLatency(7.3, 2, 200), 2, 200) == Approx(7.3));
+}
+
+TEST_CASE("HRM fit: Hg is the linear fit of normalised latency, Hs the singular networks' values", "[hrm]") {
+  HrmSpec spec = MakeSpec(30);
+  HrmFitInput in = Latencies(spec);
+  Result<HrmVector> v = FitHrm(spec, in);
+  REQUIRE(v.ok());
+  double lo = *std::min_element(in.latency_ms.begin(), in.latency_ms.end());
+  double hi = *std::max_element(in.latency_ms.begin(), in.latency_ms.end());
+  CHECK(v->min_ms == lo);
+  CHECK(v->max_ms == hi);
+  double span = std::log(hi) - std::log(lo);
+  REQUIRE(v->hg.size() == 3);
+  // Noise-free data: the evidence drives the noise precision up and the fit is exact.
+  CHECK(v->hg[1] == Approx(0.8 / span).epsilon(1e-3));
+  CHECK(v->hg[2] == Approx(-0.3 / span).epsilon(1e-3));
+  CHECK(v->hg[0] == Approx((1 - std::log(lo)) / span).epsilon(1e-3));
+  REQUIRE(v->hs.size() == 2);
+  CHECK(v->hs[0] == Approx(NormalizeLatency(in.latency_ms[4], lo, hi)));
+  CHECK(v->hs[1] == Approx(NormalizeLatency(in.latency_ms[1], lo, hi)));
+  CHECK(v->measured == 30);
+  CHECK(v->CheckAgainst(spec).ok());
+
+  SECTION("an unmeasured singular network gets the general fit's value; too few measurements is an error") {
+    in.latency_ms[4] = std::numeric_limits<double>::quiet_NaN();
+    Result<HrmVector> gap = FitHrm(spec, in);
+    REQUIRE(gap.ok());
+    CHECK(gap->measured == 29);
+    CHECK(DenormalizeLatency(gap->hs[0], gap->min_ms, gap->max_ms) ==
+          Approx(std::exp(1 + 0.8 * spec.reference_inputs(4, 0) - 0.3 * spec.reference_inputs(4, 1))).epsilon(1e-3));
+    for (size_t i = 2; i < in.latency_ms.size(); ++i) in.latency_ms[i] = -1;
+    Result<HrmVector> few = FitHrm(spec, in);
+    REQUIRE_FALSE(few.ok());
+    CHECK(few.status().message().find("at least 3") != std::string::npos);
+  }
+}
+
+TEST_CASE("HRM vector: compact JSON round trip and strict parsing", "[hrm]") {
+  HrmSpec spec = MakeSpec(20);
+  HrmVector v = *FitHrm(spec, Latencies(spec));
+  std::string text = v.ToCompactString();
+  CHECK(text.size() < 600);  // an annotation value, not a file
+  Result<HrmVector> back = HrmVector::Parse(text);
+  REQUIRE(back.ok());
+  CHECK(back->platform == "cpu-a");
+  CHECK(back->spec_id == spec.Id());
+  for (size_t i = 0; i < v.hg.size(); ++i) CHECK(back->hg[i] == Approx(v.hg[i]).epsilon(1e-5));
+  CHECK(back->CheckAgainst(spec).ok());
+
+  auto error_of = [](const std::string& t) { return HrmVector::Parse(t).status().message(); };
+  CHECK(error_of("{").find("not valid JSON") != std::string::npos);
+  CHECK(error_of("[1,2]").find("object") != std::string::npos);
+  nlohmann::json j = nlohmann::json::parse(text);
+  nlohmann::json k = j;
+  k["schema"] = "acesniper.hrm/v0";
+  CHECK(error_of(k.dump()).find("schema") != std::string::npos);
+  k = j;
+  k.erase("hg");
+  CHECK(error_of(k.dump()).find("'hg'") != std::string::npos);
+  k = j;
+  k["range_ms"] = {5, 1};
+  CHECK(error_of(k.dump()).find("range_ms") != std::string::npos);
+  k = j;
+  k["hs"][0] = "fast";
+  CHECK(error_of(k.dump()).find("hs") != std::string::npos);
+  k = j;
+  k["unsupported"] = {"count_layernorm"};
+  REQUIRE(HrmVector::Parse(k.dump()).ok());
+  CHECK(HrmVector::Parse(k.dump())->unsupported == std::vector<std::string>{"count_layernorm"});
+  k["unsupported"] = {"flops_total"};
+  CHECK(error_of(k.dump()).find("count_*") != std::string::npos);
+  k = j;
+  k["measured"] = 2.5;
+  CHECK(error_of(k.dump()).find("measured") != std::string::npos);
+  // A vector fitted against another spec is refused with a hint.
+  HrmSpec other = MakeSpec(21);
+  Status mismatch = back->CheckAgainst(other);
+  REQUIRE_FALSE(mismatch.ok());
+  CHECK(mismatch.message().find("re-run the reference benchmark") != std::string::npos);
+}
+
+TEST_CASE("HRM spec: JSON round trip keeps the id; corrupt specs are refused", "[hrm]") {
+  HrmSpec spec = MakeSpec(12);
+  Result<HrmSpec> back = HrmSpec::FromJson(spec.ToJson());
+  REQUIRE(back.ok());
+  CHECK(back->Id() == spec.Id());
+  nlohmann::json j = spec.ToJson();
+  j["singular"] = {99};
+  CHECK(HrmSpec::FromJson(j).status().message().find("out of range") != std::string::npos);
+  j = spec.ToJson();
+  j["reference_inputs"].erase(0);
+  CHECK(HrmSpec::FromJson(j).status().message().find("reference_inputs") != std::string::npos);
+}
+
+TEST_CASE("singular networks: the ones whose latency varies most across platforms, not redundant ones", "[hrm]") {
+  // 6 platforms x 5 networks. Network 2 varies most; network 3 is a copy of 2; network 0 varies
+  // independently but less; networks 1 and 4 are the same everywhere.
+  Eigen::MatrixXd z(6, 5);
+  double a[] = {0.1, 0.9, 0.3, 0.7, 0.5, 0.2};
+  double b[] = {0.5, 0.4, 0.6, 0.45, 0.55, 0.5};
+  for (int p = 0; p < 6; ++p) {
+    z(p, 0) = b[p];
+    z(p, 1) = 0.3;
+    z(p, 2) = a[p];
+    z(p, 3) = a[p];
+    z(p, 4) = 0.8;
+  }
+  std::vector<int> picked = SelectSingularNetworks(z, 3);
+  REQUIRE(picked.size() == 2);  // after 2 (or 3) and 0 nothing is left to explain
+  CHECK((picked[0] == 2 || picked[0] == 3));
+  CHECK(picked[1] == 0);
+}

@@ -1,0 +1,65 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "acesniper/analyze/features.h"
+#include "acesniper/generate/generator.h"
+#include "acesniper/model/stats.h"
+#include "acesniper/model/time_spinner.h"
+
+using namespace acesniper;
+
+namespace {
+
+std::vector<double> FeaturesWith(size_t column, double value) {
+  std::vector<double> f(FeatureDefs().size(), 1.0);
+  f[column] = value;
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("time spinner: a uniform drift is corrected by the mean residual", "[time-spinner]") {
+  TimeSpinner s;
+  CHECK(s.Correct(FeaturesWith(0, 5), 10) == 10);  // no feedback: unchanged
+  for (int i = 0; i < 3; ++i) s.Observe(FeaturesWith(0, 5 + i), 10, 13);  // 30 % slower than predicted
+  CHECK(s.feature().empty());
+  CHECK(s.Correct(FeaturesWith(0, 9), 20) == Approx(26));
+}
+
+TEST_CASE("time spinner: a drift that grows with one feature is fitted on that feature", "[time-spinner]") {
+  // After a "software change" large-FLOPs networks got slower: ln(measured / predicted) = 0.5 ln(1 + flops) - 5.
+  const size_t flops = 0;  // any column works: the spinner has to find it
+  TimeSpinner s;
+  SplitMix64 rng(4);
+  std::vector<double> before, after, measured_all;
+  for (int i = 0; i < 60; ++i) {
+    double f = std::exp(8 + 6 * rng.Unit());
+    std::vector<double> features = FeaturesWith(flops, f);
+    features[5] = rng.Unit() * 10;  // an unrelated feature
+    double predicted = 1 + rng.Unit() * 50;
+    double measured = predicted * std::exp(0.5 * std::log1p(f) - 5);
+    if (i < 30) {
+      s.Observe(features, predicted, measured);
+    } else {
+      before.push_back(predicted);
+      after.push_back(s.Correct(features, predicted));
+      measured_all.push_back(measured);
+    }
+  }
+  CHECK(s.feature() == FeatureDefs()[flops].name);
+  CHECK(ComputeErrorMetrics(after, measured_all).mape < 0.01);
+  CHECK(ComputeErrorMetrics(before, measured_all).mape > 0.3);
+}
+
+TEST_CASE("time spinner: the window forgets old feedback; bad values are ignored", "[time-spinner]") {
+  TimeSpinnerOptions o;
+  o.window = 4;
+  TimeSpinner s(o);
+  for (int i = 0; i < 4; ++i) s.Observe(FeaturesWith(0, 1), 10, 20);
+  for (int i = 0; i < 4; ++i) s.Observe(FeaturesWith(0, 1), 10, 10);
+  CHECK(s.Correct(FeaturesWith(0, 1), 10) == Approx(10));
+  s.Observe(FeaturesWith(0, 1), 10, -1);
+  s.Observe(FeaturesWith(0, 1), std::nan(""), 5);
+  CHECK(s.feedback() == 4);
+}

@@ -1,0 +1,150 @@
+// The trained model end to end on synthetic platforms: train, fit a held-out platform's HRM from
+// its reference latencies only, predict unseen networks, save and load.
+#include <torch/torch.h>
+#undef CHECK
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+#include "acesniper/analyze/features.h"
+#include "acesniper/generate/generator.h"
+#include "acesniper/graph/graph_hash.h"
+#include "acesniper/model/stats.h"
+#include "acesniper/model/trainer.h"
+
+using namespace acesniper;
+
+namespace {
+
+// 150 generated networks on 5 synthetic platforms: ln y = a + b ln(1 + flops) + c ln(1 + amc_bytes).
+LatencyDataset SyntheticDataset() {
+  std::vector<FeatureRow> table;
+  std::vector<MeasurementRecord> recs;
+  GeneratorOptions o;
+  o.seed = 5;
+  o.max_flops = 2e9;
+  const double a[] = {-18, -16, -20, -17, -19}, b[] = {0.9, 0.7, 1.0, 0.8, 0.85}, c[] = {0.1, 0.3, 0.05, 0.2, 0.15};
+  for (uint64_t i = 0; i < 150; ++i) {
+    GeneratedNetwork n = *GenerateNetwork(o, i);
+    Features f = AnalyzeGraph(n.graph);
+    std::string hash = GraphStructureHash(n.graph);
+    table.push_back({n.name, hash, f.values()});
+    for (int p = 0; p < 5; ++p) {
+      MeasurementRecord r;
+      r.platform = "synthetic-" + std::to_string(p);
+      r.platform_id = "id" + std::to_string(p);
+      r.network = n.name;
+      r.network_hash = hash;
+      r.median_ms = std::exp(a[p] + b[p] * std::log1p(f.Get("flops_total")) + c[p] * std::log1p(f.Get("amc_bytes")));
+      recs.push_back(r);
+    }
+  }
+  return *BuildLatencyDataset(recs, table);
+}
+
+std::string TempPath(const std::string& stem) {
+  return (std::filesystem::temp_directory_path() / (stem + "-" + std::to_string(::getpid()) + ".json")).string();
+}
+
+TrainOptions SmallTraining() {
+  TrainOptions t;
+  for (int i = 0; i < 30; ++i) t.reference_networks.push_back("gen-5-" + std::to_string(i));
+  t.key_features = 4;
+  t.singular = 4;
+  t.hrm_variants = 2;
+  t.pcn.epochs = 8;
+  t.pcn.threads = 1;
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("latency model: a held-out platform is predicted from its reference latencies alone", "[latency-model]") {
+  LatencyDataset data = SyntheticDataset();
+  std::vector<int> train_networks, test_networks;
+  for (int i = 0; i < 150; ++i) (i < 120 ? train_networks : test_networks).push_back(i);
+  TrainReport report;
+  Result<LatencyModel> model = TrainLatencyModel(data, {0, 1, 2, 3}, train_networks, SmallTraining(), &report);
+  REQUIRE(model.ok());
+  // The latency is exactly log-linear in two features: Algorithm 1 stops once the residual is
+  // gone, and four platforms of this form span few independent directions.
+  INFO("key features: " << report.key_features.size() << ", first " << report.key_features[0]);
+  CHECK(report.key_features.size() >= 2);
+  CHECK(report.key_features.size() <= 4);
+  CHECK(!report.singular_networks.empty());
+  CHECK(report.singular_networks.size() <= 4);
+  CHECK(report.pairs > 4 * 120);  // several HRM variants per platform
+
+  Result<HrmVector> held_out = FitHrm(model->spec, ReferenceLatencies(data, 4, model->spec));
+  REQUIRE(held_out.ok());
+  std::vector<PredictionQuery> queries;
+  std::vector<double> measured;
+  for (int i : test_networks) {
+    queries.push_back({&data.networks[static_cast<size_t>(i)].values, &*held_out});
+    measured.push_back(data.latency_ms(i, 4));
+  }
+  Result<std::vector<LatencyPrediction>> p = model->Predict(queries);
+  REQUIRE(p.ok());
+  std::vector<double> predicted;
+  for (const LatencyPrediction& x : *p) predicted.push_back(x.ms);
+  ErrorMetrics m = ComputeErrorMetrics(predicted, measured);
+  INFO("MAPE " << m.mape << ", within 10 % " << m.within_10);
+  CHECK(m.median_ape < 0.10);
+  CHECK(m.spearman > 0.95);
+
+  SECTION("save and load: the same predictions; the structure checker routes small networks") {
+    std::string path = TempPath("model-roundtrip");
+    REQUIRE(model->Save(path).ok());
+    Result<LatencyModel> back = LatencyModel::Load(path);
+    REQUIRE(back.ok());
+    Result<std::vector<LatencyPrediction>> q = back->Predict(queries);
+    REQUIRE(q.ok());
+    for (size_t i = 0; i < q->size(); ++i) CHECK((*q)[i].ms == Approx((*p)[i].ms).epsilon(1e-5));
+    back->small_flops = 1e18;
+    Result<std::vector<LatencyPrediction>> linear = back->Predict(queries);
+    REQUIRE(linear.ok());
+    CHECK((*linear)[0].route == PredictionRoute::kLinear);
+    std::remove(path.c_str());
+  }
+}
+
+TEST_CASE("latency model: corrupt or foreign model files are refused with the reason", "[latency-model]") {
+  LatencyDataset data = SyntheticDataset();
+  std::vector<int> nets;
+  for (int i = 0; i < 150; ++i) nets.push_back(i);
+  TrainOptions t = SmallTraining();
+  t.pcn.epochs = 1;
+  LatencyModel model = std::move(TrainLatencyModel(data, {0, 1, 2}, nets, t)).value();
+  std::string path = TempPath("model-corrupt");
+  auto write = [&](const std::string& text) { std::ofstream(path, std::ios::trunc) << text; };
+  auto error_of = [&](const std::string& text) {
+    write(text);
+    return LatencyModel::Load(path).status().message();
+  };
+  nlohmann::json j = model.ToJson();
+  CHECK(error_of("{\"schema\": ").find("not valid JSON") != std::string::npos);
+  nlohmann::json k = j;
+  k["feature_schema"] = "acesniper.nns/v0";
+  CHECK(error_of(k.dump()).find("feature schema") != std::string::npos);
+  k = j;
+  k.erase("pcn");
+  CHECK(error_of(k.dump()).find("'pcn'") != std::string::npos);
+  k = j;
+  k["key_features"][0] = "no_such_feature";
+  CHECK(error_of(k.dump()).find("no_such_feature") != std::string::npos);
+  k = j;
+  k["network_scale"][2] = 0;
+  CHECK(error_of(k.dump()).find("network_scale") != std::string::npos);
+  CHECK(LatencyModel::Load("/nonexistent/model.json").status().code() == Status::Code::kIOError);
+  // An HRM vector of another spec is refused at prediction time.
+  HrmVector foreign = *FitHrm(model.spec, ReferenceLatencies(data, 0, model.spec));
+  foreign.spec_id = "0000000000000000";
+  std::vector<PredictionQuery> q = {{&data.networks[0].values, &foreign}};
+  CHECK(model.Predict(q).status().message().find("re-run the reference benchmark") != std::string::npos);
+  std::remove(path.c_str());
+}
