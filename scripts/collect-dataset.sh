@@ -2,8 +2,8 @@
 # Collects the measured dataset (docs/dataset.md) on every platform of PLATFORMS: the HRM
 # reference set, generated networks (seed 1) in chunks of 100, a second pass over the first 300
 # for the noise floor, and the zoo at batch 1 and 16. Resumable: rerun it and it continues where it stopped
-# (each store skips what it has). `--publish` compresses the stores into data/ for committing;
-# a fresh checkout starts from those.
+# (each store skips what it has). `--publish` writes the feature table of every stored network
+# and compresses it and the stores into data/ for committing; a fresh checkout starts from those.
 #   scripts/collect-dataset.sh [--networks N] [--until HH:MM] [--publish]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +26,13 @@ WORK=data/work
 mkdir -p "$WORK"
 STORES="reference zoo generated noise-pass2"
 
+features() {  # the feature table of every stored network (DNN -> features, for training)
+  "$BIN" features $(for s in $STORES; do [ -f "$WORK/$s.csv" ] && echo --store "$WORK/$s.csv"; done) \
+    --models build/zoo --out "$WORK/features.csv"
+}
 publish() {
+  features
+  gzip -9 -n -c "$WORK/features.csv" >data/features.csv.gz.tmp && mv data/features.csv.gz.tmp data/features.csv.gz
   for s in $STORES; do
     [ -f "$WORK/$s.csv" ] || continue
     gzip -9 -n -c "$WORK/$s.csv" >"data/$s.csv.gz.tmp" && mv "data/$s.csv.gz.tmp" "data/$s.csv.gz"
@@ -43,6 +49,7 @@ for s in $STORES; do
     cp "data/$s.platforms.jsonl" "$WORK/$s.csv.platforms.jsonl"
   fi
 done
+if [ ! -f "$WORK/features.csv" ] && [ -f data/features.csv.gz ]; then gunzip -c data/features.csv.gz >"$WORK/features.csv"; fi
 
 time_left() {  # false once --until HH:MM (UTC) has passed
   [ -z "$UNTIL" ] && return 0

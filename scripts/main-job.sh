@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The main job on embedded defaults. Today: export the torchvision zoo (random weights, no
-# download), generate a set of random networks (Table IV), analyze both (Table III), and
-# benchmark this machine: the HRM reference set on two platforms. Later issues extend it to the
-# whole local pipeline (HRM, predict, simulate, report).
+# The main job on embedded defaults: export the torchvision zoo (random weights, no download),
+# generate a set of random networks (Table IV), analyze both (Table III), benchmark this machine
+# (the HRM reference set on two platforms), fit its HRM vectors against the shipped model, and
+# predict the zoo on them. Later issues add the cluster simulation and its report.
 # Outputs go to build/: zoo/, generated/, report/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,4 +24,12 @@ echo "== benchmarking this machine: the HRM reference set on torch-frozen-2t and
 resume=""
 [ -s build/report/reference.csv ] && resume=--resume
 "$BIN" measure --platform torch-frozen-2t,opencv-2t --reference-set --out build/report/reference.csv $resume
+echo "== fitting this machine's HRM vectors against the shipped model (models/default) -> build/report/hrm-*.json"
+for p in torch-frozen-2t opencv-2t; do
+  "$BIN" hrm --data build/report/reference.csv --platform "$p" --out "build/report/hrm-$p.json"
+done
+echo "== predicting the zoo on them (batch 1) -> build/report/zoo-predictions.json"
+"$BIN" predict --hrm build/report/hrm-torch-frozen-2t.json --hrm build/report/hrm-opencv-2t.json build/zoo/*.onnx
+"$BIN" predict --hrm build/report/hrm-torch-frozen-2t.json --hrm build/report/hrm-opencv-2t.json build/zoo/*.onnx --json \
+  > build/report/zoo-predictions.json
 echo "done: build/report/"

@@ -61,7 +61,7 @@ check "no duplicate rows after resume" "len(rows) == 7"
 "$BIN" measure --platform slow-tool --platforms-file "$work/platforms.json" --generate 30 --seed 2 --max-flops 1e8 \
   --out "$work/k.csv" >/dev/null 2>&1 &
 victim=$!
-for _ in $(seq 300); do  # kill once a few rows are in
+for _ in $(seq 1200); do  # kill once a few rows are in (rows land per block of 24 after 3 visits: slow under load)
   [ -f "$work/k.csv" ] && [ "$(wc -l <"$work/k.csv")" -gt 3 ] && break
   sleep 0.1
 done

@@ -15,5 +15,7 @@ void AddTrainCommand(CLI::App& app, int& exit_code);
 void AddHrmCommand(CLI::App& app, int& exit_code);
 void AddPredictCommand(CLI::App& app, int& exit_code);
 void AddEvaluateCommand(CLI::App& app, int& exit_code);
+void AddEvaluatePublicCommand(CLI::App& app, int& exit_code);
+void AddBenchPredictCommand(CLI::App& app, int& exit_code);
 
 }  // namespace acesniper::cli

@@ -94,6 +94,9 @@ std::string WriteReport(const std::vector<EvalCell>& cells, const std::vector<No
     md << "\n";
   }
   for (const char* set : {"random", "zoo"}) {
+    bool any = false;
+    for (const auto& [key, s] : summary) any = any || (std::get<2>(key) == set && std::get<1>(key) == a.baseline_d);
+    if (!any) continue;
     md << "## " << (std::string(set) == "random" ? "Random (generated) test networks" : "Zoo networks") << ", d = "
        << a.baseline_d << "\n\n| method | MAPE | within 10 % | within 15 % | Spearman |\n|---|---|---|---|---|\n";
     for (const std::string& m : method_order) {

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   acesniper::cli::AddHrmCommand(app, exit_code);
   acesniper::cli::AddPredictCommand(app, exit_code);
   acesniper::cli::AddEvaluateCommand(app, exit_code);
+  acesniper::cli::AddEvaluatePublicCommand(app, exit_code);
+  acesniper::cli::AddBenchPredictCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

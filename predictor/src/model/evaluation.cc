@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "acesniper/analyze/features.h"
@@ -13,7 +14,12 @@ namespace acesniper {
 
 namespace {
 
-bool IsZoo(const std::string& name) { return name.rfind("gen-", 0) != 0; }
+// Which set a test network belongs to: generated ("random"), NAS-Bench-201 ("nb201"), or the zoo.
+std::string SetOf(const std::string& name) {
+  if (name.rfind("gen-", 0) == 0) return "random";
+  if (name.rfind("nb201-", 0) == 0) return "nb201";
+  return "zoo";
+}
 
 ErrorMetrics Metrics(const std::vector<double>& p, const std::vector<double>& m) { return ComputeErrorMetrics(p, m); }
 
@@ -113,6 +119,12 @@ Result<std::vector<EvalCell>> EvaluateLeaveOnePlatformOut(const LatencyDataset& 
   std::set<int> train_set(options.train_networks.begin(), options.train_networks.end());
   for (int t : options.test_networks)
     if (train_set.count(t)) return Status::InvalidArgument("evaluation: network '" + data.networks[static_cast<size_t>(t)].network + "' is both a training and a test network");
+  std::vector<int> fixed_train;
+  for (const std::string& name : options.train_platforms) {
+    int p = data.FindPlatform(name);
+    if (p < 0) return Status::NotFound("evaluation: training platform '" + name + "' is not in the dataset");
+    fixed_train.push_back(p);
+  }
   std::vector<int> pool;
   for (const std::string& name : options.reference_pool) {
     int i = data.FindNetwork(name);
@@ -128,10 +140,16 @@ Result<std::vector<EvalCell>> EvaluateLeaveOnePlatformOut(const LatencyDataset& 
         return Status::InvalidArgument("evaluation: d = " + std::to_string(d) + " exceeds the " + std::to_string(pool.size()) +
                                        " reference networks");
       std::vector<int> refs(pool.begin(), pool.begin() + d);
+      std::optional<LatencyModel> shared;  // trained once when the training platforms are fixed
+      double shared_seconds = 0;
       for (int h : held_out) {
         std::vector<int> train_platforms;
-        for (size_t p = 0; p < data.platforms.size(); ++p)
-          if (static_cast<int>(p) != h) train_platforms.push_back(static_cast<int>(p));
+        if (!fixed_train.empty()) {
+          train_platforms = fixed_train;
+        } else {
+          for (size_t p = 0; p < data.platforms.size(); ++p)
+            if (static_cast<int>(p) != h) train_platforms.push_back(static_cast<int>(p));
+        }
         std::vector<int> tests;
         for (int t : options.test_networks)
           if (std::isfinite(data.latency_ms(t, h))) tests.push_back(t);
@@ -145,8 +163,15 @@ Result<std::vector<EvalCell>> EvaluateLeaveOnePlatformOut(const LatencyDataset& 
           TrainOptions o = method.train;
           o.reference_networks.clear();
           for (int r : refs) o.reference_networks.push_back(data.networks[static_cast<size_t>(r)].network);
-          Result<LatencyModel> model = TrainLatencyModel(data, train_platforms, options.train_networks, o);
-          if (!model.ok()) return model.status().WithContext(method.name + " without " + data.platforms[static_cast<size_t>(h)]);
+          std::optional<LatencyModel> own;
+          if (!shared || fixed_train.empty()) {
+            Result<LatencyModel> trained = TrainLatencyModel(data, train_platforms, options.train_networks, o);
+            if (!trained.ok()) return trained.status().WithContext(method.name + " without " + data.platforms[static_cast<size_t>(h)]);
+            (fixed_train.empty() ? own : shared).emplace(std::move(trained).value());
+            if (!fixed_train.empty())
+              shared_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          }
+          const LatencyModel* model = own ? &*own : &*shared;
           Result<HrmVector> hrm = FitHrm(model->spec, ReferenceLatencies(data, h, model->spec));
           if (!hrm.ok()) return hrm.status().WithContext(method.name + " on " + data.platforms[static_cast<size_t>(h)]);
           std::vector<PredictionQuery> q;
@@ -156,7 +181,8 @@ Result<std::vector<EvalCell>> EvaluateLeaveOnePlatformOut(const LatencyDataset& 
           for (const LatencyPrediction& x : *p) predicted.push_back(x.ms);
         }
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        for (const char* set : {"random", "zoo"}) {
+        if (!fixed_train.empty() && method.kind == EvalMethod::Kind::kTrained) seconds = shared_seconds;
+        for (const char* set : {"random", "zoo", "nb201"}) {
           EvalCell c;
           c.method = method.name;
           c.platform = data.platforms[static_cast<size_t>(h)];
@@ -165,7 +191,7 @@ Result<std::vector<EvalCell>> EvaluateLeaveOnePlatformOut(const LatencyDataset& 
           c.train_seconds = seconds;
           for (size_t k = 0; k < tests.size(); ++k) {
             const std::string& name = data.networks[static_cast<size_t>(tests[k])].network;
-            if (IsZoo(name) != (std::string(set) == "zoo")) continue;
+            if (SetOf(name) != set) continue;
             c.networks.push_back(name);
             c.predicted_ms.push_back(predicted[k]);
             c.measured_ms.push_back(data.latency_ms(tests[k], h));
@@ -201,7 +227,7 @@ Result<DriftResult> EvaluateDrift(const LatencyDataset& data, const TrainOptions
   if (!fresh.ok()) return fresh.status().WithContext("drift");
   std::vector<int> tests;
   for (int t : options.test_networks)
-    if (std::isfinite(data.latency_ms(t, pt)) && !IsZoo(data.networks[static_cast<size_t>(t)].network)) tests.push_back(t);
+    if (std::isfinite(data.latency_ms(t, pt)) && SetOf(data.networks[static_cast<size_t>(t)].network) != "zoo") tests.push_back(t);
   const size_t most = static_cast<size_t>(*std::max_element(feedback.begin(), feedback.end()));
   if (tests.size() < most + 10) return Status::InvalidArgument("drift: too few test networks for the feedback counts");
   auto predict = [&](const HrmVector& h) -> Result<std::vector<double>> {

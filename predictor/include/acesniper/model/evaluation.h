@@ -34,12 +34,15 @@ struct EvalOptions {
   std::vector<int> d_values = {10, 20, 50, 100};  // swept for the main method (NNS+HRM)
   int baseline_d = 50;                            // every method at this d
   std::vector<std::string> held_out;              // platforms to hold out (empty: each in turn)
+  // Train on exactly these platforms for every held-out one (HELP's protocol; trained once per
+  // method and d). Empty: all platforms but the held-out one.
+  std::vector<std::string> train_platforms;
   std::vector<int> test_networks;                 // dataset rows; never trained on
   std::vector<int> train_networks;                // dataset rows
 };
 
 struct EvalCell {
-  std::string method, platform, network_set;  // network_set: "random" or "zoo"
+  std::string method, platform, network_set;  // network_set: "random", "zoo" or "nb201"
   int d = 0;
   ErrorMetrics metrics;
   std::vector<ErrorMetrics> quartiles;        // by measured latency on that platform
