@@ -4,6 +4,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <unordered_map>
 
 #include "acesniper/analyze/features.h"
 #include "acesniper/common/read_file.h"
@@ -42,22 +43,35 @@ const char* PredictionRouteName(PredictionRoute r) {
   return "?";
 }
 
+namespace {
+
+// Selected entries of a full network input row (NetworkInputRow).
+Eigen::VectorXd Select(const Eigen::VectorXd& all, const std::vector<int>& columns) {
+  Eigen::VectorXd raw(static_cast<Eigen::Index>(columns.size()));
+  for (size_t k = 0; k < columns.size(); ++k) raw(static_cast<Eigen::Index>(k)) = all(columns[k]);
+  return raw;
+}
+
+}  // namespace
+
 Eigen::VectorXd LatencyModel::NetworkRow(const std::vector<double>& features) const {
-  Eigen::VectorXd all = NetworkInputRow(features);
-  Eigen::VectorXd raw(static_cast<Eigen::Index>(network_columns.size()));
-  for (size_t k = 0; k < network_columns.size(); ++k) raw(static_cast<Eigen::Index>(k)) = all(network_columns[k]);
-  return network_scaler.ApplyRow(raw);
+  return network_scaler.ApplyRow(Select(NetworkInputRow(features), network_columns));
 }
 
 Eigen::VectorXd LatencyModel::KeyRow(const std::vector<double>& features) const {
-  Eigen::VectorXd raw(static_cast<Eigen::Index>(key_columns.size()));
-  Eigen::VectorXd all = NetworkInputRow(features);
-  for (size_t k = 0; k < key_columns.size(); ++k) raw(static_cast<Eigen::Index>(k)) = all(key_columns[k]);
-  return spec.input_scaler.ApplyRow(raw);
+  return spec.input_scaler.ApplyRow(Select(NetworkInputRow(features), key_columns));
+}
+
+Status LatencyModel::AttachPcn(Pcn trained) {
+  Result<PcnInference> fast = PcnInference::FromJson(trained.ToJson());
+  if (!fast.ok()) return fast.status();
+  pcn.emplace(std::move(trained));
+  inference = std::make_shared<const PcnInference>(std::move(fast).value());
+  return Status::Ok();
 }
 
 Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<PredictionQuery>& queries) const {
-  if (!pcn) return Status::Internal("latency model has no PCN");
+  if (!inference) return Status::Internal("latency model has no PCN");
   const size_t f = FeatureDefs().size();
   int flops_column = -1;
   for (size_t j = 0; j < f; ++j)
@@ -66,6 +80,13 @@ Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<P
   std::vector<LatencyPrediction> out(queries.size());
   std::vector<size_t> pcn_rows;
   PcnInputs in;
+  // A batch usually asks about few networks on many platforms (one pod, every node): each
+  // network's model inputs are computed once.
+  struct NetworkInputs {
+    Eigen::VectorXd key;
+    Eigen::VectorXf key_f, net;
+  };
+  std::unordered_map<const std::vector<double>*, NetworkInputs> inputs_of;
   for (size_t q = 0; q < queries.size(); ++q) {
     const PredictionQuery& query = queries[q];
     if (!query.features || !query.hrm) return Status::InvalidArgument("prediction query " + std::to_string(q) + " is empty");
@@ -81,23 +102,30 @@ Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<P
       out[q] = {std::numeric_limits<double>::infinity(), PredictionRoute::kNotRunnable};
       continue;
     }
-    Eigen::VectorXd key = KeyRow(*query.features);
+    auto [it, fresh] = inputs_of.try_emplace(query.features);
+    if (fresh) {
+      const Eigen::VectorXd all = NetworkInputRow(*query.features);
+      it->second.key = spec.input_scaler.ApplyRow(Select(all, key_columns));
+      it->second.key_f = it->second.key.cast<float>();
+      it->second.net = network_scaler.ApplyRow(Select(all, network_columns)).cast<float>();
+    }
+    const Eigen::VectorXd& key = it->second.key;
     if ((*query.features)[static_cast<size_t>(flops_column)] < small_flops) {
       double z = h.hg[0];
       for (Eigen::Index k = 0; k < key.size(); ++k) z += h.hg[static_cast<size_t>(k) + 1] * key(k);
       out[q] = {DenormalizeLatency(z, h.min_ms, h.max_ms), PredictionRoute::kLinear};
       continue;
     }
-    Eigen::VectorXd net = NetworkRow(*query.features);
-    for (Eigen::Index j = 0; j < net.size(); ++j) in.network.push_back(static_cast<float>(net(j)));
-    for (Eigen::Index j = 0; j < key.size(); ++j) in.key.push_back(static_cast<float>(key(j)));
+    const Eigen::VectorXf& net = it->second.net;
+    in.network.insert(in.network.end(), net.data(), net.data() + net.size());
+    in.key.insert(in.key.end(), it->second.key_f.data(), it->second.key_f.data() + key.size());
     for (double v : h.hg) in.hg.push_back(static_cast<float>(v));
     for (double v : h.hs) in.hs.push_back(static_cast<float>(v));
     pcn_rows.push_back(q);
   }
   in.n = pcn_rows.size();
   if (in.n > 0) {
-    Result<std::vector<double>> z = pcn->Predict(in);
+    Result<std::vector<double>> z = inference->Predict(in);
     if (!z.ok()) return z.status();
     for (size_t r = 0; r < pcn_rows.size(); ++r) {
       const HrmVector& h = *queries[pcn_rows[r]].hrm;
@@ -173,7 +201,8 @@ Result<LatencyModel> LatencyModel::FromJson(const nlohmann::json& j) {
   if (d.network_features != f || d.key_features != static_cast<int>(keys.size()) ||
       d.singular != static_cast<int>(m.spec.singular.size()))
     return Status::InvalidArgument("latency model: the PCN's input sizes do not match its features and HRM spec");
-  m.pcn.emplace(std::move(pcn).value());
+  Status attached = m.AttachPcn(std::move(pcn).value());
+  if (!attached.ok()) return fail(attached);
   return m;
 }
 

@@ -203,7 +203,7 @@ Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::ve
   Result<PcnTrainReport> trained = pcn->Train(in, target, weight);
   if (!trained.ok()) return trained.status().WithContext("training");
   rep.pcn = *trained;
-  model.pcn.emplace(std::move(pcn).value());
+  ACESNIPER_RETURN_IF_ERROR(model.AttachPcn(std::move(pcn).value()).WithContext("training"));
 
   nlohmann::json plats = nlohmann::json::array();
   for (int p : platforms) plats.push_back(data.platforms[static_cast<size_t>(p)]);

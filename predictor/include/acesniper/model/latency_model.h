@@ -4,6 +4,7 @@
 // features, denormalised), the rest go through the PCN.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "acesniper/hrm/hrm.h"
 #include "acesniper/model/linear_fit.h"
 #include "acesniper/model/pcn.h"
+#include "acesniper/model/pcn_inference.h"
 
 namespace acesniper {
 
@@ -40,9 +42,13 @@ struct LatencyModel {
   Standardizer network_scaler;     // over log1p of those features
   std::vector<int> key_columns;    // key features (Algorithm 1) as FeatureDefs() indices
   HrmSpec spec;                    // what a platform measures to get its HRM vector
-  std::optional<Pcn> pcn;
+  std::optional<Pcn> pcn;           // LibTorch: training and saving
+  std::shared_ptr<const PcnInference> inference;  // Eigen: prediction (the same parameters)
   double small_flops = 0;          // structure checker: below this, the traditional path
   nlohmann::json training;         // provenance: platforms, networks, options, time
+
+  // Sets `pcn` and the `inference` copy of its parameters that Predict uses.
+  Status AttachPcn(Pcn trained);
 
   // One batch: all PCN rows go through one forward pass. Errors: a query without features or
   // HRM, a feature vector of the wrong length, or an HRM vector of another spec.
