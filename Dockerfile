@@ -9,7 +9,7 @@
 FROM debian:12 AS build
 RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       build-essential cmake ninja-build pkg-config libtorch-dev libonnx-dev libprotobuf-dev \
-      libopencv-dnn-dev libssl-dev nlohmann-json3-dev libcli11-dev catch2 libeigen3-dev zlib1g-dev && rm -rf /var/lib/apt/lists/*
+      libopencv-dnn-dev libssl-dev nlohmann-json3-dev libcli11-dev catch2 libeigen3-dev zlib1g-dev libyaml-cpp-dev libglpk-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
 COPY predictor predictor
@@ -20,7 +20,7 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DACESNIPER_BUILD_T
 FROM debian:12 AS runtime-base
 RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       libtorch1.13 libonnx1 libprotobuf32 libopencv-dnn406 libssl3 \
-      libopenblas0-pthread libblas3 liblapack3 && rm -rf /var/lib/apt/lists/* \
+      libopenblas0-pthread libblas3 liblapack3 libyaml-cpp0.7 libglpk40 && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 65532 --no-create-home acesniper
 LABEL org.opencontainers.image.description="Ace-Sniper DNN latency prediction (CLI)" \
       org.opencontainers.image.title="acesniper" \

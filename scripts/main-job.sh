@@ -32,4 +32,6 @@ echo "== predicting the zoo on them (batch 1) -> build/report/zoo-predictions.js
 "$BIN" predict --hrm build/report/hrm-torch-frozen-2t.json --hrm build/report/hrm-opencv-2t.json build/zoo/*.onnx
 "$BIN" predict --hrm build/report/hrm-torch-frozen-2t.json --hrm build/report/hrm-opencv-2t.json build/zoo/*.onnx --json \
   > build/report/zoo-predictions.json
+echo "== simulating the default 10-node cluster, four policies (100 s of arrivals; docs/policy.md has the full 400 s sweep) -> build/report/simulation"
+"$BIN" simulate --rates 10,20,40,70 --duration 100 --out-dir build/report/simulation
 echo "done: build/report/"

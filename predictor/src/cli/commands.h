@@ -17,5 +17,7 @@ void AddPredictCommand(CLI::App& app, int& exit_code);
 void AddEvaluateCommand(CLI::App& app, int& exit_code);
 void AddEvaluatePublicCommand(CLI::App& app, int& exit_code);
 void AddBenchPredictCommand(CLI::App& app, int& exit_code);
+void AddSimulateCommand(CLI::App& app, int& exit_code);
+void AddBenchScheduleCommand(CLI::App& app, int& exit_code);
 
 }  // namespace acesniper::cli

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   acesniper::cli::AddEvaluateCommand(app, exit_code);
   acesniper::cli::AddEvaluatePublicCommand(app, exit_code);
   acesniper::cli::AddBenchPredictCommand(app, exit_code);
+  acesniper::cli::AddSimulateCommand(app, exit_code);
+  acesniper::cli::AddBenchScheduleCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

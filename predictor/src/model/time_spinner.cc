@@ -19,7 +19,10 @@ void TimeSpinner::Observe(const std::vector<double>& features, double predicted_
     residuals_.pop_front();
     inputs_.pop_front();
   }
-  Refit();
+  if (++since_refit_ >= std::max<size_t>(1, options_.refit_every) || residuals_.size() <= options_.min_for_feature) {
+    Refit();
+    since_refit_ = 0;
+  }
 }
 
 void TimeSpinner::Refit() {

@@ -17,6 +17,8 @@ struct TimeSpinnerOptions {
   size_t min_for_feature = 8;    // below this many, only the mean residual
   double min_abs_pearson = 0.3;  // a feature must explain at least this much to be used
   double max_log_correction = 2.3;  // |correction| cap in ln units (x10 either way)
+  size_t refit_every = 1;        // refit the feature and line after this many observations (a
+                                 // refit costs window x features; a scheduler may refit less often)
 };
 
 class TimeSpinner {
@@ -40,6 +42,7 @@ class TimeSpinner {
   std::deque<std::vector<double>> inputs_;  // log1p features
   std::deque<double> residuals_;
   int column_ = -1;
+  size_t since_refit_ = 0;
   double a_ = 0, b_ = 0;
 };
 

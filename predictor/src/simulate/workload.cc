@@ -1,0 +1,89 @@
+#include "acesniper/simulate/workload.h"
+
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "acesniper/common/read_file.h"
+
+namespace acesniper {
+
+int LatencyTable::FindPlatform(const std::string& name) const {
+  for (size_t i = 0; i < platforms.size(); ++i)
+    if (platforms[i] == name) return static_cast<int>(i);
+  return -1;
+}
+
+Result<LatencyTable> LatencyTableFromEvaluation(const std::string& path, const std::string& method, int d) {
+  Result<std::string> text = ReadTextFile(path);
+  if (!text.ok()) return text.status();
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(*text);
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument("'" + path + "' is not JSON: " + e.what());
+  }
+  if (!j.is_object() || !j.contains("results") || !j["results"].is_array())
+    return Status::InvalidArgument("'" + path + "' has no 'results' array (is it `acesniper evaluate` output?)");
+  // platform -> network -> (measured, predicted)
+  std::map<std::string, std::map<std::string, std::pair<double, double>>> cells;
+  try {
+    for (const nlohmann::json& r : j["results"]) {
+      if (r.at("method").get<std::string>() != method || r.at("d").get<int>() != d) continue;
+      const std::string platform = r.at("platform").get<std::string>();
+      const auto names = r.at("networks").get<std::vector<std::string>>();
+      const auto measured = r.at("measured_ms").get<std::vector<double>>();
+      const auto predicted = r.at("predicted_ms").get<std::vector<double>>();
+      if (names.size() != measured.size() || names.size() != predicted.size())
+        return Status::InvalidArgument("'" + path + "': result for " + platform + " has lists of different lengths");
+      for (size_t i = 0; i < names.size(); ++i) {
+        if (!(measured[i] > 0) || !(predicted[i] > 0) || !std::isfinite(measured[i]) || !std::isfinite(predicted[i]))
+          continue;  // not runnable there, or not measured: the network is dropped below
+        cells[platform][names[i]] = {measured[i], predicted[i]};
+      }
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument("'" + path + "': a result is malformed: " + e.what());
+  }
+  if (cells.empty())
+    return Status::NotFound("'" + path + "' has no results for method '" + method + "' at d = " + std::to_string(d));
+  LatencyTable t;
+  t.source = path + " (method " + method + ", d = " + std::to_string(d) + ")";
+  for (const auto& [platform, nets] : cells) t.platforms.push_back(platform);
+  for (const auto& [name, value] : cells.begin()->second) {
+    bool everywhere = true;
+    for (const auto& [platform, nets] : cells) everywhere = everywhere && nets.count(name);
+    if (everywhere) t.networks.push_back(name);
+  }
+  if (t.networks.empty()) return Status::NotFound("'" + path + "': no network has results on every platform");
+  const auto rows = static_cast<Eigen::Index>(t.networks.size()), cols = static_cast<Eigen::Index>(t.platforms.size());
+  t.measured_ms.resize(rows, cols);
+  t.predicted_ms.resize(rows, cols);
+  for (Eigen::Index p = 0; p < cols; ++p) {
+    const auto& nets = cells.at(t.platforms[static_cast<size_t>(p)]);
+    for (Eigen::Index n = 0; n < rows; ++n) {
+      const auto& v = nets.at(t.networks[static_cast<size_t>(n)]);
+      t.measured_ms(n, p) = v.first;
+      t.predicted_ms(n, p) = v.second;
+    }
+  }
+  return t;
+}
+
+double ZeroWaitSeconds(const Workload& w, int network, const TaskTemplate& tt) {
+  Task t;
+  t.inferences = tt.inferences;
+  t.input_mb = tt.inferences * tt.input_mb_per_inference;
+  t.result_mb = tt.inferences * tt.result_mb_per_inference;
+  double best = std::numeric_limits<double>::infinity();
+  for (const ClusterNode& n : w.nodes) {
+    double s = TransferInSeconds(t, n) + tt.inferences * w.table.measured_ms(network, n.platform) / 1000.0 +
+               TransferBackSeconds(t, n);
+    best = std::min(best, s);
+  }
+  return best;
+}
+
+}  // namespace acesniper

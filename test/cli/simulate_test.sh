@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# End-to-end checks of `acesniper simulate` on the committed evaluation results (the default
+# latency table): outputs, determinism, and bad cluster files and options.
+# Usage: simulate_test.sh path/to/acesniper
+set -u
+BIN=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/expect.sh"
+
+expect "short sweep" ok "fluid upper bound" -- "$BIN" simulate --rates 5,20 --duration 60 --new-network-share 0,1 --share-rate 20 --out-dir "$work/a"
+for f in simulation.json simulation.md cluster.yaml fig11-tps.svg fig11-awt.svg fig11-load-std.svg fig12-tps.svg fig12-awt.svg; do
+  expect "wrote $f" ok "" -- test -s "$work/a/$f"
+done
+expect "json: 4 policies x 2 rates" ok "" -- /usr/bin/python3 -c "
+import json, sys
+j = json.load(open('$work/a/simulation.json'))
+assert len(j['by_rate']) == 8 and len(j['by_new_network_share']) == 8, j.keys()
+assert {r['policy'] for r in j['by_rate']} == {'polling', 'edf', 'slo', 'ace-sniper'}
+assert all(r['tasks'] > 0 and 0 <= r['deadline_attainment'] <= 1 for r in j['by_rate'])
+assert j['fluid_bound_tps'] > 0
+"
+"$BIN" simulate --rates 20 --duration 60 --json > "$work/b1.json" 2>/dev/null
+"$BIN" simulate --rates 20 --duration 60 --json > "$work/b2.json" 2>/dev/null
+expect "same seed, same results" ok "" -- /usr/bin/python3 -c "
+import json
+a, b = (json.load(open('$work/' + n)) for n in ('b1.json', 'b2.json'))
+assert a['by_rate'] == b['by_rate']
+"
+cat > "$work/cluster.yaml" <<'YAML'
+nodes:
+  - {name: cpu, platform: torch-eager-2t, count: 3}
+  - {name: fast, platform: torch-frozen-2t, bandwidth_mbps: 100}
+tasks: {inferences: 4}
+YAML
+expect "own cluster file" ok "4 nodes" -- "$BIN" simulate --cluster "$work/cluster.yaml" --rates 10 --duration 30 --policies slo,ace-sniper
+printf 'nodes:\n  - {name: x, platform: jetson-orin}\n' > "$work/bad-platform.yaml"
+expect "unknown platform" error "jetson-orin" -- "$BIN" simulate --cluster "$work/bad-platform.yaml" --rates 10 --duration 10
+printf 'nodes: [\n' > "$work/not-yaml.yaml"
+expect "not YAML" error "not YAML" -- "$BIN" simulate --cluster "$work/not-yaml.yaml" --rates 10 --duration 10
+printf 'nodes:\n  - {name: x, platform: opencv-2t, link_latency_ms: -3}\n' > "$work/bad-link.yaml"
+expect "negative link latency" error "link_latency_ms" -- "$BIN" simulate --cluster "$work/bad-link.yaml" --rates 10 --duration 10
+expect "missing cluster file" error "cannot" -- "$BIN" simulate --cluster "$work/none.yaml" --rates 10
+expect "bad rates" error "rates" -- "$BIN" simulate --rates 5:x:5
+expect "zero rate" error "> 0" -- "$BIN" simulate --rates 0
+expect "absurd task count" error "more than" -- "$BIN" simulate --rates 1e9 --duration 1e9
+expect "bad share" error "share" -- "$BIN" simulate --rates 5 --new-network-share 2
+expect "unknown policy" error "fifo" -- "$BIN" simulate --rates 5 --policies fifo
+echo '{"results": []}' > "$work/empty.json"
+expect "latencies without results" error "no results" -- "$BIN" simulate --latencies "$work/empty.json" --rates 5
+echo '{' > "$work/broken.json"
+expect "latencies not JSON" error "not JSON" -- "$BIN" simulate --latencies "$work/broken.json" --rates 5
+
+echo "simulate_test: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
