@@ -129,10 +129,13 @@ int RunSimulate(const SimulateArgs& a) {
     return 1;
   };
   const std::string repo = DefaultModelDir() + "/../..";
-  const std::string latencies = a.latencies.empty() ? repo + "/docs/evaluation/evaluation.json" : a.latencies;
+  std::error_code ec;
+  const std::string latencies =
+      fs::proximate(a.latencies.empty() ? repo + "/docs/evaluation/evaluation.json" : a.latencies, ec).lexically_normal().string();
   Result<LatencyTable> table = LatencyTableFromEvaluation(latencies, a.method, a.d);
   if (!table.ok()) return fail(table.status().WithContext(a.latencies.empty() ? "the default latency table (pass --latencies)" : "--latencies"));
-  const std::string features = a.features.empty() ? repo + "/data/features.csv.gz" : a.features;
+  const std::string features =
+      fs::proximate(a.features.empty() ? repo + "/data/features.csv.gz" : a.features, ec).lexically_normal().string();
   if (fs::exists(features) || !a.features.empty()) {
     Result<std::vector<FeatureRow>> rows = ReadFeatureTable(features);
     if (!rows.ok()) return fail(rows.status().WithContext("--features"));
@@ -245,7 +248,6 @@ int RunSimulate(const SimulateArgs& a) {
      << " s for the share sweep.\n";
   if (!a.json) std::cout << md.str();
   if (!a.out_dir.empty()) {
-    std::error_code ec;
     fs::create_directories(a.out_dir, ec);
     std::ofstream(a.out_dir + "/simulation.json") << j.dump(2) << "\n";
     std::ofstream(a.out_dir + "/simulation.md") << md.str();
