@@ -31,7 +31,7 @@ class PredictedSource : public LatencySource {
 
 int RunBenchSchedule(const BenchScheduleArgs& a) {
   const char* me = "acesniper bench-schedule: ";
-  const std::string path = a.latencies.empty() ? DefaultModelDir() + "/../../docs/evaluation/evaluation.json" : a.latencies;
+  const std::string path = a.latencies.empty() ? DefaultLatencyTablePath() : a.latencies;
   Result<LatencyTable> table = LatencyTableFromEvaluation(path, "NNS+HRM", 50);
   if (!table.ok()) {
     std::cerr << me << table.status().message() << "\n";

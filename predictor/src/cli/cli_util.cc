@@ -45,4 +45,7 @@ std::string DefaultModelDir() {
   return "/usr/share/acesniper/models/default";
 }
 
+std::string DefaultLatencyTablePath() { return DefaultModelDir() + "/../../docs/evaluation/evaluation.json"; }
+std::string DefaultFeatureTablePath() { return DefaultModelDir() + "/../../data/features.csv.gz"; }
+
 }  // namespace acesniper::cli

@@ -22,4 +22,9 @@ std::vector<std::string> ReferenceNetworkNames(size_t d);
 // models/default (set at build time), else /usr/share/acesniper/models/default.
 std::string DefaultModelDir();
 
+// The simulator's default inputs, in the source tree beside models/default: the evaluation
+// results (measured and held-out predicted latencies) and the feature table.
+std::string DefaultLatencyTablePath();
+std::string DefaultFeatureTablePath();
+
 }  // namespace acesniper::cli

@@ -128,14 +128,13 @@ int RunSimulate(const SimulateArgs& a) {
     std::cerr << me << s.message() << "\n";
     return 1;
   };
-  const std::string repo = DefaultModelDir() + "/../..";
   std::error_code ec;
   const std::string latencies =
-      fs::proximate(a.latencies.empty() ? repo + "/docs/evaluation/evaluation.json" : a.latencies, ec).lexically_normal().string();
+      fs::proximate(a.latencies.empty() ? DefaultLatencyTablePath() : a.latencies, ec).lexically_normal().string();
   Result<LatencyTable> table = LatencyTableFromEvaluation(latencies, a.method, a.d);
   if (!table.ok()) return fail(table.status().WithContext(a.latencies.empty() ? "the default latency table (pass --latencies)" : "--latencies"));
   const std::string features =
-      fs::proximate(a.features.empty() ? repo + "/data/features.csv.gz" : a.features, ec).lexically_normal().string();
+      fs::proximate(a.features.empty() ? DefaultFeatureTablePath() : a.features, ec).lexically_normal().string();
   if (fs::exists(features) || !a.features.empty()) {
     Result<std::vector<FeatureRow>> rows = ReadFeatureTable(features);
     if (!rows.ok()) return fail(rows.status().WithContext("--features"));
