@@ -2,12 +2,10 @@
 // (the extender predicts every candidate node for a pod in one batch). Prints median and p99.
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <iomanip>
 #include <iostream>
 
 #include "acesniper/analyze/features.h"
-#include "acesniper/common/read_file.h"
 #include "acesniper/generate/generator.h"
 #include "acesniper/model/latency_model.h"
 #include "cli_util.h"
@@ -17,7 +15,6 @@ namespace acesniper::cli {
 
 namespace {
 
-namespace fs = std::filesystem;
 
 struct BenchArgs {
   std::string model;
@@ -33,15 +30,14 @@ int RunBench(const BenchArgs& a) {
     std::cerr << me << model.status().message() << "\n";
     return 1;
   }
-  std::vector<HrmVector> hrms;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir + "/hrm", ec)) {
-    Result<std::string> text = ReadTextFile(e.path().string());
-    Result<HrmVector> v = text.ok() ? HrmVector::Parse(*text) : Result<HrmVector>(text.status());
-    if (v.ok() && v->CheckAgainst(model->spec).ok()) hrms.push_back(*v);
+  Result<std::vector<HrmVector>> loaded = LoadHrmVectors(ShippedHrmFiles(), model->spec);
+  if (!loaded.ok()) {
+    std::cerr << me << loaded.status().message() << "\n";
+    return 1;
   }
+  std::vector<HrmVector> hrms = std::move(loaded).value();
   if (hrms.empty()) {
-    std::cerr << me << "no HRM vector in '" << dir << "/hrm' matches the model\n";
+    std::cerr << me << "no HRM vector in '" << dir << "/hrm'\n";
     return 1;
   }
   // 50 generated networks x the platforms, repeated to `pairs`.

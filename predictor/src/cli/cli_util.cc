@@ -1,10 +1,12 @@
 #include "cli_util.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
 #include "acesniper/analyze/feature_table.h"
+#include "acesniper/common/read_file.h"
 #include "acesniper/measure/reference_set.h"
 #include "acesniper/measure/store.h"
 
@@ -43,6 +45,27 @@ std::string DefaultModelDir() {
   if (std::filesystem::is_directory(ACESNIPER_SOURCE_MODEL_DIR, ec)) return ACESNIPER_SOURCE_MODEL_DIR;
 #endif
   return "/usr/share/acesniper/models/default";
+}
+
+std::vector<std::string> ShippedHrmFiles() {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(DefaultModelDir() + "/hrm", ec))
+    if (e.path().extension() == ".json") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+Result<std::vector<HrmVector>> LoadHrmVectors(const std::vector<std::string>& files, const HrmSpec& spec) {
+  std::vector<HrmVector> hrms;
+  for (const std::string& path : files) {
+    Result<std::string> text = ReadTextFile(path);
+    Result<HrmVector> v = text.ok() ? HrmVector::Parse(*text) : Result<HrmVector>(text.status());
+    Status st = v.ok() ? v->CheckAgainst(spec) : v.status();
+    if (!st.ok()) return Status::InvalidArgument(path + ": " + st.message());
+    hrms.push_back(std::move(v).value());
+  }
+  return hrms;
 }
 
 std::string DefaultLatencyTablePath() { return DefaultModelDir() + "/../../docs/evaluation/evaluation.json"; }

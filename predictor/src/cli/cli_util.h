@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "acesniper/common/status.h"
+#include "acesniper/hrm/hrm.h"
 #include "acesniper/model/latency_dataset.h"
 
 namespace acesniper::cli {
@@ -21,6 +22,11 @@ std::vector<std::string> ReferenceNetworkNames(size_t d);
 // Where the shipped model and HRM vectors live: $ACESNIPER_MODEL_DIR, else the source tree's
 // models/default (set at build time), else /usr/share/acesniper/models/default.
 std::string DefaultModelDir();
+
+// The shipped HRM vectors: DefaultModelDir()/hrm/*.json, sorted (empty when there are none).
+std::vector<std::string> ShippedHrmFiles();
+// Reads HRM vector files and checks each against the model's spec; the error names the file.
+Result<std::vector<HrmVector>> LoadHrmVectors(const std::vector<std::string>& files, const HrmSpec& spec);
 
 // The simulator's default inputs, in the source tree beside models/default: the evaluation
 // results (measured and held-out predicted latencies) and the feature table.

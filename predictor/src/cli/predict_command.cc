@@ -36,28 +36,17 @@ int RunPredict(const PredictArgs& a) {
     std::cerr << me << model.status().message() << "\n";
     return 1;
   }
-  std::vector<std::string> hrm_files = a.hrm_files;
+  std::vector<std::string> hrm_files = a.hrm_files.empty() ? ShippedHrmFiles() : a.hrm_files;
   if (hrm_files.empty()) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir + "/hrm", ec))
-      if (e.path().extension() == ".json") hrm_files.push_back(e.path().string());
-    std::sort(hrm_files.begin(), hrm_files.end());
-    if (hrm_files.empty()) {
-      std::cerr << me << "no --hrm given and no shipped HRM vectors in '" << dir << "/hrm'\n";
-      return 2;
-    }
+    std::cerr << me << "no --hrm given and no shipped HRM vectors in '" << dir << "/hrm'\n";
+    return 2;
   }
-  std::vector<HrmVector> hrms;
-  for (const std::string& path : hrm_files) {
-    Result<std::string> text = ReadTextFile(path);
-    Result<HrmVector> v = text.ok() ? HrmVector::Parse(*text) : Result<HrmVector>(text.status());
-    Status st = v.ok() ? v->CheckAgainst(model->spec) : v.status();
-    if (!st.ok()) {
-      std::cerr << me << path << ": " << st.message() << "\n";
-      return 1;
-    }
-    hrms.push_back(std::move(v).value());
+  Result<std::vector<HrmVector>> loaded = LoadHrmVectors(hrm_files, model->spec);
+  if (!loaded.ok()) {
+    std::cerr << me << loaded.status().message() << "\n";
+    return 1;
   }
+  std::vector<HrmVector> hrms = std::move(loaded).value();
   ImportOptions opts;
   if (!a.input_shape.empty()) {
     Result<Shape> s = ParseShape(a.input_shape);

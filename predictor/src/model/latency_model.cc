@@ -54,14 +54,6 @@ Eigen::VectorXd Select(const Eigen::VectorXd& all, const std::vector<int>& colum
 
 }  // namespace
 
-Eigen::VectorXd LatencyModel::NetworkRow(const std::vector<double>& features) const {
-  return network_scaler.ApplyRow(Select(NetworkInputRow(features), network_columns));
-}
-
-Eigen::VectorXd LatencyModel::KeyRow(const std::vector<double>& features) const {
-  return spec.input_scaler.ApplyRow(Select(NetworkInputRow(features), key_columns));
-}
-
 Status LatencyModel::AttachPcn(Pcn trained) {
   Result<PcnInference> fast = PcnInference::FromJson(trained.ToJson());
   if (!fast.ok()) return fast.status();

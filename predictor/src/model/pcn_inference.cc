@@ -33,6 +33,22 @@ Result<std::vector<float>> Parameter(const nlohmann::json& params, const std::st
 
 }  // namespace
 
+Status CheckPcnInputs(const PcnInputs& in, const PcnDims& d) {
+  auto check = [&](const std::vector<float>& v, size_t width, const char* what) -> Status {
+    if (v.size() != in.n * width)
+      return Status::InvalidArgument(std::string("PCN inputs: '") + what + "' has " + std::to_string(v.size()) +
+                                     " values, expected " + std::to_string(in.n) + " x " + std::to_string(width));
+    for (float x : v)
+      if (!std::isfinite(x)) return Status::InvalidArgument(std::string("PCN inputs: '") + what + "' is not finite");
+    return Status::Ok();
+  };
+  ACESNIPER_RETURN_IF_ERROR(check(in.network, static_cast<size_t>(d.network_features), "network"));
+  ACESNIPER_RETURN_IF_ERROR(check(in.key, static_cast<size_t>(d.key_features), "key"));
+  ACESNIPER_RETURN_IF_ERROR(check(in.hg, static_cast<size_t>(d.key_features + 1), "hg"));
+  ACESNIPER_RETURN_IF_ERROR(check(in.hs, static_cast<size_t>(d.singular), "hs"));
+  return Status::Ok();
+}
+
 PcnInference::Matrix PcnInference::Linear::Apply(const Matrix& x) const {
   Matrix y = x * weight_t;
   y.rowwise() += bias;
@@ -100,20 +116,9 @@ Result<PcnInference> PcnInference::FromJson(const nlohmann::json& j) {
 }
 
 Result<std::vector<double>> PcnInference::Predict(const PcnInputs& in) const {
-  const int64_t n = static_cast<int64_t>(in.n), f = dims_.network_features, k = dims_.key_features,
-                l = dims_.singular, dim = dim_;
-  auto check = [&](const std::vector<float>& v, int64_t width, const char* what) -> Status {
-    if (static_cast<int64_t>(v.size()) != n * width)
-      return Status::InvalidArgument(std::string("PCN inputs: '") + what + "' has " + std::to_string(v.size()) +
-                                     " values, expected " + std::to_string(n) + " x " + std::to_string(width));
-    for (float x : v)
-      if (!std::isfinite(x)) return Status::InvalidArgument(std::string("PCN inputs: '") + what + "' is not finite");
-    return Status::Ok();
-  };
-  ACESNIPER_RETURN_IF_ERROR(check(in.network, f, "network"));
-  ACESNIPER_RETURN_IF_ERROR(check(in.key, k, "key"));
-  ACESNIPER_RETURN_IF_ERROR(check(in.hg, k + 1, "hg"));
-  ACESNIPER_RETURN_IF_ERROR(check(in.hs, l, "hs"));
+  ACESNIPER_RETURN_IF_ERROR(CheckPcnInputs(in, dims_));
+  const int64_t n = static_cast<int64_t>(in.n);
+  if (n == 0) return std::vector<double>{};
   std::vector<double> z(static_cast<size_t>(n));
   // Blocks of rows keep every intermediate small (in cache, no fresh pages per call).
   constexpr int64_t kBlock = 64;

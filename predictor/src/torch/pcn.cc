@@ -68,22 +68,6 @@ struct PcnNet : nn::Module {
   nn::LayerNorm norm{nullptr};
 };
 
-Status CheckInputs(const PcnInputs& in, const PcnDims& d) {
-  auto check = [&](const std::vector<float>& v, size_t width, const char* what) -> Status {
-    if (v.size() != in.n * width)
-      return Status::InvalidArgument(std::string("PCN inputs: '") + what + "' has " + std::to_string(v.size()) +
-                                     " values, expected " + std::to_string(in.n) + " x " + std::to_string(width));
-    for (float x : v)
-      if (!std::isfinite(x)) return Status::InvalidArgument(std::string("PCN inputs: '") + what + "' is not finite");
-    return Status::Ok();
-  };
-  ACESNIPER_RETURN_IF_ERROR(check(in.network, static_cast<size_t>(d.network_features), "network"));
-  ACESNIPER_RETURN_IF_ERROR(check(in.key, static_cast<size_t>(d.key_features), "key"));
-  ACESNIPER_RETURN_IF_ERROR(check(in.hg, static_cast<size_t>(d.key_features + 1), "hg"));
-  ACESNIPER_RETURN_IF_ERROR(check(in.hs, static_cast<size_t>(d.singular), "hs"));
-  return Status::Ok();
-}
-
 torch::Tensor AsTensor(const std::vector<float>& v, size_t n, int64_t width) {
   if (width == 0) return torch::zeros({static_cast<int64_t>(n), 0});
   return torch::from_blob(const_cast<float*>(v.data()), {static_cast<int64_t>(n), width}, torch::kFloat).clone();
@@ -144,7 +128,7 @@ Result<Pcn> Pcn::Create(const PcnDims& dims, const PcnOptions& options) {
 
 Result<PcnTrainReport> Pcn::Train(const PcnInputs& inputs, const std::vector<float>& target,
                                   const std::vector<float>& weight) {
-  ACESNIPER_RETURN_IF_ERROR(CheckInputs(inputs, impl_->dims));
+  ACESNIPER_RETURN_IF_ERROR(CheckPcnInputs(inputs, impl_->dims));
   if (target.size() != inputs.n || weight.size() != inputs.n)
     return Status::InvalidArgument("PCN training: target and weight need one value per row");
   if (inputs.n == 0) return Status::InvalidArgument("PCN training: no rows");
@@ -196,7 +180,7 @@ Result<PcnTrainReport> Pcn::Train(const PcnInputs& inputs, const std::vector<flo
 }
 
 Result<std::vector<double>> Pcn::Predict(const PcnInputs& inputs) const {
-  ACESNIPER_RETURN_IF_ERROR(CheckInputs(inputs, impl_->dims));
+  ACESNIPER_RETURN_IF_ERROR(CheckPcnInputs(inputs, impl_->dims));
   const PcnDims& d = impl_->dims;
   try {
     at::set_num_threads(impl_->options.threads);

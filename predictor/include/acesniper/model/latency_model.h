@@ -60,10 +60,6 @@ struct LatencyModel {
   Status Save(const std::string& path) const;
   // Errors name the file and what was wrong with it (not JSON, wrong schema, a missing part).
   static Result<LatencyModel> Load(const std::string& path);
-
-  // The model inputs of one network.
-  Eigen::VectorXd NetworkRow(const std::vector<double>& features) const;
-  Eigen::VectorXd KeyRow(const std::vector<double>& features) const;
 };
 
 }  // namespace acesniper

@@ -62,6 +62,10 @@ struct PcnInputs {
   std::vector<float> hs;       // n x L
 };
 
+// Sizes match `d` and every value is finite; errors name the part. Both forward passes (LibTorch's
+// and pcn_inference.h's) check their inputs with it.
+Status CheckPcnInputs(const PcnInputs& in, const PcnDims& d);
+
 struct PcnTrainReport {
   int epochs = 0;
   double seconds = 0;
