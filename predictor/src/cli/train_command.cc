@@ -59,7 +59,7 @@ int RunTrain(const TrainArgs& a) {
   for (const std::string& k : report.key_features) std::cout << " " << k;
   std::cout << "\nsingular networks:";
   for (const std::string& s : report.singular_networks) std::cout << " " << s;
-  std::cout << "\nPCN: " << model->pcn->parameter_count() << " parameters, " << report.pcn.epochs << " epochs, "
+  std::cout << "\nPCN: " << report.pcn_parameter_count << " parameters, " << report.pcn.epochs << " epochs, "
             << std::fixed << std::setprecision(1) << report.pcn.seconds << " s, loss "
             << std::setprecision(5) << (report.pcn.epoch_loss.empty() ? 0 : report.pcn.epoch_loss.front()) << " -> "
             << (report.pcn.epoch_loss.empty() ? 0 : report.pcn.epoch_loss.back()) << "\nwrote " << a.out << "\n";

@@ -54,10 +54,10 @@ Eigen::VectorXd Select(const Eigen::VectorXd& all, const std::vector<int>& colum
 
 }  // namespace
 
-Status LatencyModel::AttachPcn(Pcn trained) {
-  Result<PcnInference> fast = PcnInference::FromJson(trained.ToJson());
+Status LatencyModel::AttachPcn(nlohmann::json parameters) {
+  Result<PcnInference> fast = PcnInference::FromJson(parameters);
   if (!fast.ok()) return fast.status();
-  pcn.emplace(std::move(trained));
+  pcn_parameters = std::move(parameters);
   inference = std::make_shared<const PcnInference>(std::move(fast).value());
   return Status::Ok();
 }
@@ -142,7 +142,7 @@ nlohmann::json LatencyModel::ToJson() const {
   j["hrm_spec"] = spec.ToJson();
   j["small_flops"] = small_flops;
   j["training"] = training;
-  if (pcn) j["pcn"] = pcn->ToJson();
+  if (inference) j["pcn"] = pcn_parameters;
   return j;
 }
 
@@ -187,14 +187,14 @@ Result<LatencyModel> LatencyModel::FromJson(const nlohmann::json& j) {
   m.training = j.value("training", nlohmann::json::object());
   auto pcn_it = j.find("pcn");
   if (pcn_it == j.end()) return Status::InvalidArgument("latency model: missing 'pcn'");
-  Result<Pcn> pcn = Pcn::FromJson(*pcn_it);
+  Result<PcnInference> pcn = PcnInference::FromJson(*pcn_it);
   if (!pcn.ok()) return fail(pcn.status());
   const PcnDims& d = pcn->dims();
   if (d.network_features != f || d.key_features != static_cast<int>(keys.size()) ||
       d.singular != static_cast<int>(m.spec.singular.size()))
     return Status::InvalidArgument("latency model: the PCN's input sizes do not match its features and HRM spec");
-  Status attached = m.AttachPcn(std::move(pcn).value());
-  if (!attached.ok()) return fail(attached);
+  m.pcn_parameters = *pcn_it;
+  m.inference = std::make_shared<const PcnInference>(std::move(pcn).value());
   return m;
 }
 

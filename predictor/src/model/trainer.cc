@@ -203,7 +203,8 @@ Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::ve
   Result<PcnTrainReport> trained = pcn->Train(in, target, weight);
   if (!trained.ok()) return trained.status().WithContext("training");
   rep.pcn = *trained;
-  ACESNIPER_RETURN_IF_ERROR(model.AttachPcn(std::move(pcn).value()).WithContext("training"));
+  rep.pcn_parameter_count = pcn->parameter_count();
+  ACESNIPER_RETURN_IF_ERROR(model.AttachPcn(pcn->ToJson()).WithContext("training"));
 
   nlohmann::json plats = nlohmann::json::array();
   for (int p : platforms) plats.push_back(data.platforms[static_cast<size_t>(p)]);

@@ -1,5 +1,7 @@
 #include "acesniper/policy/policy.h"
 
+#include "acesniper/policy/node_ranking.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -83,7 +85,6 @@ class LaxityPolicy : public Policy {
   int Place(const Task& t, double now) override {
     const size_t n = nodes_.size();
     int best = -1;
-    double best_finish = std::numeric_limits<double>::infinity();
     std::vector<double> service(n, 0.0);
     bool known = true;
     for (size_t i = 0; i < n && known; ++i) {
@@ -96,16 +97,10 @@ class LaxityPolicy : public Policy {
       Book(t, best, now, 0.0);
       return best;
     }
-    const double fastest = *std::min_element(service.begin(), service.end());
-    for (size_t i = 0; i < n; ++i) {
-      if (unfinished_[i] >= options_.queue_cap) continue;
-      if (options_.max_slowdown > 0 && service[i] > options_.max_slowdown * fastest) continue;
-      double finish = std::max(free_at_[i], now) + service[i] + TransferBackSeconds(t, nodes_[i]);
-      if (finish < best_finish) {
-        best_finish = finish;
-        best = static_cast<int>(i);
-      }
-    }
+    std::vector<NodeEstimate> estimates(n);
+    for (size_t i = 0; i < n; ++i)
+      estimates[i] = {true, free_at_[i] - now, service[i], TransferBackSeconds(t, nodes_[i]), unfinished_[i]};
+    best = RankNodes(estimates, t.deadline_s - now, options_).best;
     if (best >= 0) Book(t, best, now, service[static_cast<size_t>(best)]);
     return best;
   }

@@ -1,7 +1,8 @@
 // The trained latency model: everything needed to turn (network features, platform HRM vector)
 // into a latency, in one versioned JSON file. Structure checker included: networks below
 // small_flops take the "traditional" path (the HRM general part, a Bayesian ridge fit on the key
-// features, denormalised), the rest go through the PCN.
+// features, denormalised), the rest go through the PCN. Loading and predicting need no LibTorch
+// (acesniper_core); training the PCN does (trainer.h).
 #pragma once
 
 #include <memory>
@@ -42,13 +43,14 @@ struct LatencyModel {
   Standardizer network_scaler;     // over log1p of those features
   std::vector<int> key_columns;    // key features (Algorithm 1) as FeatureDefs() indices
   HrmSpec spec;                    // what a platform measures to get its HRM vector
-  std::optional<Pcn> pcn;           // LibTorch: training and saving
-  std::shared_ptr<const PcnInference> inference;  // Eigen: prediction (the same parameters)
+  nlohmann::json pcn_parameters;   // the trained PCN as Pcn::ToJson wrote it (saved as "pcn")
+  std::shared_ptr<const PcnInference> inference;  // Eigen: prediction from those parameters
   double small_flops = 0;          // structure checker: below this, the traditional path
   nlohmann::json training;         // provenance: platforms, networks, options, time
 
-  // Sets `pcn` and the `inference` copy of its parameters that Predict uses.
-  Status AttachPcn(Pcn trained);
+  // Sets `pcn_parameters` (from Pcn::ToJson of a trained PCN) and the `inference` built from
+  // them that Predict uses. No LibTorch here: a predicting process (the extender) links none.
+  Status AttachPcn(nlohmann::json parameters);
 
   // One batch: all PCN rows go through one forward pass. Errors: a query without features or
   // HRM, a feature vector of the wrong length, or an HRM vector of another spec.

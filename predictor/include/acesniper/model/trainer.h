@@ -41,6 +41,7 @@ struct TrainReport {
   size_t pairs = 0;         // (network, HRM vector) pairs the PCN trained on
   double key_feature_seconds = 0;
   PcnTrainReport pcn;
+  size_t pcn_parameter_count = 0;
 };
 
 // Trains on the given platforms (dataset columns) and networks (dataset rows); everything else is
