@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build from Debian 12 packages only. Today it builds the `acesniper` CLI; the
-# extender and node-agent targets are added with issues #6 and #7.
+# Multi-stage build from Debian 12 packages only: the `acesniper` CLI and the scheduler extender
+# (the node-agent target comes with issue #7).
 #   docker build --target acesniper -t acesniper:dev .
+#   docker build --target extender -t acesniper-extender:dev .
 # arm64 (Jetson): the same file builds natively on an arm64 host or with
 #   docker buildx build --platform linux/arm64 --target acesniper .
 # because every dependency is a Debian package available for arm64.
@@ -9,13 +10,15 @@
 FROM debian:12 AS build
 RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       build-essential cmake ninja-build pkg-config libtorch-dev libonnx-dev libprotobuf-dev \
-      libopencv-dnn-dev libssl-dev nlohmann-json3-dev libcli11-dev catch2 libeigen3-dev zlib1g-dev libyaml-cpp-dev libglpk-dev && rm -rf /var/lib/apt/lists/*
+      libopencv-dnn-dev libssl-dev nlohmann-json3-dev libcli11-dev catch2 libeigen3-dev zlib1g-dev libyaml-cpp-dev libglpk-dev libboost-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
 COPY predictor predictor
+COPY kube kube
+COPY extender extender
 COPY test test
 RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DACESNIPER_BUILD_TESTS=OFF \
- && cmake --build /build --target acesniper
+ && cmake --build /build --target acesniper acesniper-extender
 
 FROM debian:12 AS runtime-base
 RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
@@ -30,3 +33,19 @@ FROM runtime-base AS acesniper
 COPY --from=build /build/bin/acesniper /usr/local/bin/acesniper
 USER 65532
 ENTRYPOINT ["/usr/local/bin/acesniper"]
+
+# The extender links no LibTorch and no OpenCV (the model predicts through Eigen); `ldd` lists
+# only zlib, yaml-cpp, OpenSSL and the C++ runtime: a small image.
+FROM debian:12 AS extender
+RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      libssl3 libyaml-cpp0.7 zlib1g && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 65532 --no-create-home acesniper
+LABEL org.opencontainers.image.description="Ace-Sniper kube-scheduler extender" \
+      org.opencontainers.image.title="acesniper-extender" \
+      org.opencontainers.image.licenses="Apache-2.0"
+COPY --from=build /build/bin/acesniper-extender /usr/local/bin/acesniper-extender
+# Embedded defaults; the chart mounts the trained model and catalogue from a ConfigMap over them.
+COPY models/default/latency-model.json models/default/catalogue.json /etc/acesniper/model/
+USER 65532
+EXPOSE 8888
+ENTRYPOINT ["/usr/local/bin/acesniper-extender"]

@@ -2,7 +2,8 @@
 # The main job on embedded defaults: export the torchvision zoo (random weights, no download),
 # generate a set of random networks (Table IV), analyze both (Table III), benchmark this machine
 # (the HRM reference set on two platforms), fit its HRM vectors against the shipped model, and
-# predict the zoo on them. Later issues add the cluster simulation and its report.
+# predict the zoo on them, simulate the cluster, and ask the scheduler extender where deadline
+# pods would go on this machine's platforms.
 # Outputs go to build/: zoo/, generated/, report/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,4 +35,7 @@ echo "== predicting the zoo on them (batch 1) -> build/report/zoo-predictions.js
   > build/report/zoo-predictions.json
 echo "== simulating the default 10-node cluster, four policies (100 s of arrivals; docs/policy.md has the full 400 s sweep) -> build/report/simulation"
 "$BIN" simulate --rates 10,20,40,70 --duration 100 --out-dir build/report/simulation
+echo "== the scheduler extender on this machine's two platforms as nodes: where deadline pods go -> build/report/extender"
+/usr/bin/python3 scripts/extender-demo.py build/bin/acesniper-extender build/report/extender \
+  build/report/hrm-torch-frozen-2t.json build/report/hrm-opencv-2t.json
 echo "done: build/report/"
