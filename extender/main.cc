@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
   http.key_file = config.tls.key_file;
   http.client_ca_file = config.tls.client_ca_file;
   acesniper::Result<std::unique_ptr<HttpServer>> server =
-      HttpServer::Start(http, [&service](const HttpRequest& r) { return service.Handle(r); });
+      HttpServer::Start(http, [&service](HttpRequest r) { return service.Handle(std::move(r)); });
   if (!server.ok()) {
     std::cerr << "acesniper-extender: " << server.status().message() << "\n";
     return 1;

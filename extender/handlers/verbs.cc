@@ -12,9 +12,9 @@ struct Decoded {
   std::vector<NodeRecord> records;  // Nodes mode: parsed from the request's Node objects
 };
 
-std::optional<Decoded> Decode(std::string_view body, const ClusterSnapshot& snapshot, const DecideOptions& options,
+std::optional<Decoded> Decode(std::string body, const ClusterSnapshot& snapshot, const DecideOptions& options,
                               VerbResponse* out) {
-  Result<ExtenderArgs> args = ParseExtenderArgs(std::string(body));
+  Result<ExtenderArgs> args = ParseExtenderArgs(std::move(body));
   if (!args.ok()) {
     out->status = 400;
     out->body = EncodeFilterError(args.status().message());
@@ -40,10 +40,10 @@ std::optional<Decoded> Decode(std::string_view body, const ClusterSnapshot& snap
 
 }  // namespace
 
-VerbResponse HandleFilter(std::string_view body, const ClusterSnapshot& snapshot, const DecideOptions& options,
+VerbResponse HandleFilter(std::string body, const ClusterSnapshot& snapshot, const DecideOptions& options,
                           double now_unix_s) {
   VerbResponse out;
-  std::optional<Decoded> d = Decode(body, snapshot, options, &out);
+  std::optional<Decoded> d = Decode(std::move(body), snapshot, options, &out);
   if (!d) return out;
   out.decision = DecidePod(d->args.pod, d->candidates, snapshot, options, now_unix_s);
   FilterResult r;
@@ -65,10 +65,10 @@ VerbResponse HandleFilter(std::string_view body, const ClusterSnapshot& snapshot
   return out;
 }
 
-VerbResponse HandlePrioritize(std::string_view body, const ClusterSnapshot& snapshot, const DecideOptions& options,
+VerbResponse HandlePrioritize(std::string body, const ClusterSnapshot& snapshot, const DecideOptions& options,
                               double now_unix_s) {
   VerbResponse out;
-  std::optional<Decoded> d = Decode(body, snapshot, options, &out);
+  std::optional<Decoded> d = Decode(std::move(body), snapshot, options, &out);
   if (!d) return out;
   out.decision = DecidePod(d->args.pod, d->candidates, snapshot, options, now_unix_s);
   std::vector<HostPriority> list;

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <string>
-#include <string_view>
 
 #include "handlers/decide.h"
 #include "state/cluster_snapshot.h"
@@ -21,12 +20,12 @@ struct VerbResponse {
 
 // ExtenderArgs -> ExtenderFilterResult. A pod whose annotations are wrong gets 200 with `Error`
 // (kube-scheduler records it on the pod, where its team sees it); an undecodable body gets 400.
-VerbResponse HandleFilter(std::string_view body, const ClusterSnapshot& snapshot, const DecideOptions& options,
+VerbResponse HandleFilter(std::string body, const ClusterSnapshot& snapshot, const DecideOptions& options,
                           double now_unix_s);
 
 // ExtenderArgs -> HostPriorityList (every candidate, 0..10). Prioritize errors are ignored by
 // kube-scheduler, so a wrong pod gets neutral scores (0) rather than an error.
-VerbResponse HandlePrioritize(std::string_view body, const ClusterSnapshot& snapshot, const DecideOptions& options,
+VerbResponse HandlePrioritize(std::string body, const ClusterSnapshot& snapshot, const DecideOptions& options,
                               double now_unix_s);
 
 }  // namespace acesniper::extender

@@ -103,12 +103,21 @@ void WriteSimple(Stream& stream, http::status status, const std::string& body, b
 template <class Stream>
 void Serve(Stream& stream, const HttpServerOptions& options, const HttpHandler& handler) {
   beast::flat_buffer buffer;
+  // Beast sizes each read by the buffer's free capacity (at least 512 bytes): without room, a
+  // 1 MB NodeList took 2,000 reads and ~6 ms on loopback; with 256 KB it takes a handful.
+  buffer.reserve(256 * 1024);
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(options.max_body_bytes);
     parser.header_limit(64 * 1024);
     beast::error_code ec;
-    http::read(stream, buffer, parser, ec);
+    http::read_header(stream, buffer, parser, ec);
+    if (!ec && parser.get()[http::field::expect] == "100-continue") {
+      // curl sends this for large bodies and waits a second for it otherwise.
+      http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
+      http::write(stream, go_on, ec);
+    }
+    if (!ec && !parser.is_done()) http::read(stream, buffer, parser, ec);
     if (ec == http::error::end_of_stream || ec == asio::error::eof) return;
     if (ec == http::error::body_limit) {
       WriteSimple(stream, http::status::payload_too_large,
@@ -120,9 +129,9 @@ void Serve(Stream& stream, const HttpServerOptions& options, const HttpHandler& 
       if (ec.category() == beast::error_code(http::error::bad_target).category()) WriteSimple(stream, http::status::bad_request, ec.message() + "\n", false, 11);
       return;
     }
-    const http::request<http::string_body>& req = parser.get();
-    HttpRequest in{std::string(req.method_string()), std::string(req.target()), req.body()};
-    HttpReply out = handler(in);
+    http::request<http::string_body>& req = parser.get();
+    HttpRequest in{std::string(req.method_string()), std::string(req.target()), std::move(parser.get().body())};
+    HttpReply out = handler(std::move(in));
     http::response<http::string_body> res{static_cast<http::status>(out.status), req.version()};
     res.set(http::field::content_type, out.content_type);
     res.keep_alive(req.keep_alive());

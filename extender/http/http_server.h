@@ -24,7 +24,7 @@ struct HttpReply {
   std::string body;
 };
 
-using HttpHandler = std::function<HttpReply(const HttpRequest&)>;
+using HttpHandler = std::function<HttpReply(HttpRequest)>;
 
 struct HttpServerOptions {
   std::string address = "127.0.0.1";

@@ -84,7 +84,7 @@ void ExtenderService::StartRefresher() {
   });
 }
 
-HttpReply ExtenderService::Handle(const HttpRequest& request) {
+HttpReply ExtenderService::Handle(HttpRequest request) {
   const auto start = std::chrono::steady_clock::now();
   std::string verb = "other";
   HttpReply reply;
@@ -110,8 +110,8 @@ HttpReply ExtenderService::Handle(const HttpRequest& request) {
       reply = {405, "text/plain; charset=utf-8", "use POST\n"};
     } else {
       const ClusterSnapshot snapshot = snapshot_.Get();
-      verb_response = verb == "filter" ? HandleFilter(request.body, snapshot, config_.decide, clock_())
-                                       : HandlePrioritize(request.body, snapshot, config_.decide, clock_());
+      verb_response = verb == "filter" ? HandleFilter(std::move(request.body), snapshot, config_.decide, clock_())
+                                       : HandlePrioritize(std::move(request.body), snapshot, config_.decide, clock_());
       decided = true;
       reply = {verb_response.status, "application/json", verb_response.body};
     }

@@ -37,7 +37,7 @@ class ExtenderService {
   // Refresh() every min(reload, refresh) seconds on a thread of its own until destruction.
   void StartRefresher();
 
-  HttpReply Handle(const HttpRequest& request);
+  HttpReply Handle(HttpRequest request);  // by value: the body moves into the decoder
   bool ready() const { return snapshot_.Get().model != nullptr; }
   const Metrics& metrics() const { return metrics_; }
 

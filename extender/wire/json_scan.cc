@@ -6,6 +6,18 @@
 
 namespace acesniper::extender {
 
+namespace {
+// Bytes a string may hold without a closer look: printable ASCII but '"' and '\\'.
+struct PlainTable {
+  bool v[256] = {};
+  constexpr PlainTable() {
+    for (int c = 0x20; c < 0x80; ++c) v[c] = c != '"' && c != '\\';
+  }
+  constexpr bool operator[](unsigned char c) const { return v[c]; }
+};
+constexpr PlainTable kPlain;
+}  // namespace
+
 class JsonScanner {
  public:
   JsonScanner(std::string_view t, std::vector<JsonTape::Value>* out) : t_(t), out_(out) {}
@@ -109,11 +121,7 @@ class JsonScanner {
     const size_t size = t_.size();
     while (p_ < size) {
       // Plain ASCII needs no checks beyond these three; most of a Node object is such bytes.
-      while (p_ < size) {
-        const auto b = static_cast<unsigned char>(data[p_]);
-        if (b == '"' || b == '\\' || b < 0x20 || b >= 0x80) break;
-        ++p_;
-      }
+      while (p_ < size && kPlain[static_cast<unsigned char>(data[p_])]) ++p_;
       if (p_ >= size) break;
       const auto c = static_cast<unsigned char>(t_[p_]);
       if (c == '"') {
@@ -200,10 +208,20 @@ class JsonScanner {
   size_t p_ = 0;
 };
 
+namespace {
+thread_local std::vector<JsonTape::Value> tape_pool;
+}  // namespace
+
+JsonTape::~JsonTape() {
+  if (values_.capacity() > tape_pool.capacity()) tape_pool.swap(values_);
+}
+
 Result<JsonTape> JsonTape::Scan(std::string_view text) {
   JsonTape tape;
   tape.text_ = text;
-  tape.values_.reserve(text.size() / 16 + 8);
+  tape.values_.swap(tape_pool);
+  tape.values_.clear();
+  tape.values_.reserve(text.size() / 64 + 8);  // ~30 bytes a value in Node objects; grows if needed
   JsonScanner s(text, &tape.values_);
   Status st = s.Value(0);
   if (!st.ok()) return st;

@@ -27,6 +27,9 @@ class JsonTape {
   // Validates the whole text as one JSON value (whitespace around it allowed). The text must
   // outlive the tape. Errors give the byte offset and what was wrong.
   static Result<JsonTape> Scan(std::string_view text);
+  ~JsonTape();  // gives its memory back to the thread's pool (next Scan reuses it: no page faults)
+  JsonTape(JsonTape&&) = default;
+  JsonTape& operator=(JsonTape&&) = default;
 
   const Value& at(int i) const { return values_[static_cast<size_t>(i)]; }
   std::string_view Text(int i) const { return text_.substr(at(i).begin, at(i).end - at(i).begin); }
@@ -38,6 +41,7 @@ class JsonTape {
   std::string String(int i) const;
 
  private:
+  JsonTape() = default;
   std::string_view text_;
   std::vector<Value> values_;
   friend class JsonScanner;

@@ -215,6 +215,19 @@ def main():
         check(closed and time.time() - t0 < 3, f"the silent connection is closed after the 1 s read timeout ({time.time() - t0:.1f} s)")
         silent.close()
 
+        # curl-style "Expect: 100-continue" on a large body: answered at once, not after curl's 1 s wait.
+        if shutil.which("curl"):
+            body_path = os.path.join(work, "large.json")
+            with open(body_path, "w") as f:
+                json.dump({"Pod": pod("big", loose), "Nodes": node_list}, f)
+            t = time.time()
+            out = subprocess.run(["curl", "-s", "-H", "Expect: 100-continue", "-H", "Content-Type: application/json",
+                                  "--data-binary", "@" + body_path, f"http://127.0.0.1:{ext.port}/acesniper/filter"],
+                                 capture_output=True, text=True, timeout=10)
+            took = time.time() - t
+            check(out.returncode == 0 and json.loads(out.stdout)["Error"] == "" and took < 0.5,
+                  f"Expect: 100-continue is honoured ({took * 1000:.0f} ms)")
+
         # Keep-alive: many requests on one connection, each well inside kube-scheduler's 5 s.
         c = ext.conn()
         worst = 0
