@@ -28,6 +28,14 @@ int main(int argc, char** argv) {
     }
     config = *loaded;
   }
+  if (config.api_in_cluster) {
+    acesniper::Result<acesniper::kube::ApiServerConfig> in_cluster = acesniper::kube::InClusterConfig();
+    if (!in_cluster.ok()) {
+      std::cerr << "acesniper-extender: cluster.apiServer: in-cluster: " << in_cluster.status().message() << "\n";
+      return 2;
+    }
+    config.api = *in_cluster;
+  }
   if (check_only) {
     acesniper::Result<std::shared_ptr<const ModelBundle>> b = LoadModelBundle(config.model_file, config.catalogue_file);
     if (!b.ok()) {

@@ -104,7 +104,22 @@ Status Parse(const YAML::Node& root, ExtenderConfig* c) {
     ACESNIPER_RETURN_IF_ERROR(ReadNumber(m, "model.", "reloadSeconds", 0.1, 86400, &c->reload_seconds));
   }
   if (const YAML::Node k = root["cluster"]) {
-    ACESNIPER_RETURN_IF_ERROR(CheckKeys(k, "cluster", {"nodesFile", "podsFile", "refreshSeconds"}));
+    ACESNIPER_RETURN_IF_ERROR(CheckKeys(k, "cluster", {"apiServer", "nodesFile", "podsFile", "refreshSeconds"}));
+    if (const YAML::Node a = k["apiServer"]) {
+      if (a.IsScalar()) {
+        if (a.as<std::string>() != "in-cluster")
+          return Bad("cluster.apiServer", "must be in-cluster or a mapping {url, tokenFile, caFile}");
+        c->api_in_cluster = true;
+      } else {
+        ACESNIPER_RETURN_IF_ERROR(CheckKeys(a, "cluster.apiServer", {"url", "tokenFile", "caFile", "timeoutSeconds"}));
+        ACESNIPER_RETURN_IF_ERROR(ReadString(a, "cluster.apiServer.", "url", &c->api.url));
+        ACESNIPER_RETURN_IF_ERROR(ReadString(a, "cluster.apiServer.", "tokenFile", &c->api.token_file));
+        ACESNIPER_RETURN_IF_ERROR(ReadString(a, "cluster.apiServer.", "caFile", &c->api.ca_file));
+        ACESNIPER_RETURN_IF_ERROR(ReadNumber(a, "cluster.apiServer.", "timeoutSeconds", 0.1, 600, &c->api.timeout_seconds));
+        if (c->api.url.rfind("https://", 0) != 0 && c->api.url.rfind("http://", 0) != 0)
+          return Bad("cluster.apiServer.url", "must start with https:// or http://");
+      }
+    }
     ACESNIPER_RETURN_IF_ERROR(ReadString(k, "cluster.", "nodesFile", &c->nodes_file));
     ACESNIPER_RETURN_IF_ERROR(ReadString(k, "cluster.", "podsFile", &c->pods_file));
     ACESNIPER_RETURN_IF_ERROR(ReadNumber(k, "cluster.", "refreshSeconds", 0.1, 3600, &c->refresh_seconds));
@@ -156,6 +171,8 @@ Result<ExtenderConfig> ParseExtenderConfig(const std::string& yaml_text, const s
     return Status::InvalidArgument(source + ": tls: certFile and keyFile go together");
   if (!c.tls.client_ca_file.empty() && !c.tls.enabled())
     return Status::InvalidArgument(source + ": tls.clientCAFile needs certFile and keyFile");
+  if (c.uses_api_server() && (!c.nodes_file.empty() || !c.pods_file.empty()))
+    return Status::InvalidArgument(source + ": cluster: apiServer and nodesFile/podsFile are alternatives, not both");
   if (c.model_file.empty() || c.catalogue_file.empty())
     return Status::InvalidArgument(source + ": model.latencyModel and model.catalogue must not be empty");
   return c;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "acesniper/common/status.h"
+#include "acesniper/kube/api_client.h"
 #include "handlers/decide.h"
 
 namespace acesniper::extender {
@@ -26,11 +27,14 @@ struct ExtenderConfig {
   std::string catalogue_file = "/etc/acesniper/model/catalogue.csv";
   double reload_seconds = 10;  // how often the model files are checked for a change (stat only)
 
-  // Node cache (NodeNames mode) and node queues: a v1.NodeList / v1.PodList JSON, either from a
-  // file (re-read when it changes) or from the API server (issue 7 brings the client).
+  // Node cache (NodeNames mode) and node queues: a v1.NodeList / v1.PodList, listed from the API
+  // server, or read from files (tests, offline use). Not both.
+  bool api_in_cluster = false;  // cluster.apiServer: in-cluster (the pod's service account)
+  kube::ApiServerConfig api;    // cluster.apiServer: {url, tokenFile, caFile}; url empty: no API server
   std::string nodes_file;      // empty: the cache holds nothing (Nodes mode needs none)
   std::string pods_file;       // empty: no queue state (every node estimated idle)
   double refresh_seconds = 2;  // how often the node and pod sources are re-read
+  bool uses_api_server() const { return api_in_cluster || !api.url.empty(); }
 
   DecideOptions decide;
 

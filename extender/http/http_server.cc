@@ -1,14 +1,12 @@
 #include "http/http_server.h"
 
-#include <poll.h>
-
-#include <cerrno>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+
+#include "acesniper/kube/timed_socket.h"
 
 namespace acesniper::extender {
 
@@ -33,61 +31,6 @@ struct HttpServer::Impl {
 };
 
 namespace {
-
-// A blocking socket whose every read and write waits at most `timeout_ms` for the peer. (Asio's
-// synchronous operations poll without a limit and ignore SO_RCVTIMEO, so the wait is ours.)
-class TimedSocket {
- public:
-  struct Args {
-    tcp::socket* socket;
-    int timeout_ms;
-  };
-  using executor_type = tcp::socket::executor_type;
-  using lowest_layer_type = tcp::socket::lowest_layer_type;
-  explicit TimedSocket(Args a) : s_(*a.socket), timeout_ms_(a.timeout_ms) {}
-  executor_type get_executor() { return s_.get_executor(); }
-  lowest_layer_type& lowest_layer() { return s_.lowest_layer(); }
-  const lowest_layer_type& lowest_layer() const { return s_.lowest_layer(); }
-
-  template <class Buffers>
-  size_t read_some(const Buffers& b, beast::error_code& ec) {
-    if (asio::buffer_size(b) == 0 || !Wait(POLLIN, ec)) return 0;
-    return s_.read_some(b, ec);
-  }
-  template <class Buffers>
-  size_t write_some(const Buffers& b, beast::error_code& ec) {
-    if (asio::buffer_size(b) == 0 || !Wait(POLLOUT, ec)) return 0;
-    return s_.write_some(b, ec);
-  }
-  template <class Buffers>
-  size_t read_some(const Buffers& b) {
-    beast::error_code ec;
-    size_t n = read_some(b, ec);
-    if (ec) throw beast::system_error(ec);
-    return n;
-  }
-  template <class Buffers>
-  size_t write_some(const Buffers& b) {
-    beast::error_code ec;
-    size_t n = write_some(b, ec);
-    if (ec) throw beast::system_error(ec);
-    return n;
-  }
-
- private:
-  bool Wait(short events, beast::error_code& ec) {
-    pollfd p{s_.native_handle(), events, 0};
-    int r;
-    do r = ::poll(&p, 1, timeout_ms_);
-    while (r < 0 && errno == EINTR);
-    if (r == 0) ec = asio::error::timed_out;
-    else if (r < 0) ec = beast::error_code(errno, boost::system::system_category());
-    else ec = {};
-    return r > 0;
-  }
-  tcp::socket& s_;
-  int timeout_ms_;
-};
 
 template <class Stream>
 void WriteSimple(Stream& stream, http::status status, const std::string& body, bool keep_alive, unsigned version) {
@@ -143,6 +86,8 @@ void Serve(Stream& stream, const HttpServerOptions& options, const HttpHandler& 
 }
 
 }  // namespace
+
+using kube::TimedSocket;
 
 namespace {
 // One accepted connection: the io_context is declared first so it is destroyed last.

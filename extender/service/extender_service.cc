@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "acesniper/common/read_file.h"
+#include "acesniper/kube/api_client.h"
 #include "handlers/verbs.h"
 #include "state/cluster_state.h"
 
@@ -54,16 +55,22 @@ void ExtenderService::Refresh() {
     model_stamp_ = m;  // a broken file is retried when it changes again, not every second
     catalogue_stamp_ = c;
   }
-  if (!config_.nodes_file.empty()) {
-    Result<std::string> text = ReadTextFile(config_.nodes_file);
+  // Node and pod lists: from the API server, or from files; the same decoders either way.
+  auto list = [this](const std::string& file, const char* api_path) -> Result<std::string> {
+    if (config_.uses_api_server()) return kube::ApiGet(config_.api, api_path);
+    return ReadTextFile(file);
+  };
+  if (config_.uses_api_server() || !config_.nodes_file.empty()) {
+    Result<std::string> text = list(config_.nodes_file, "/api/v1/nodes");
     Result<std::shared_ptr<const NodeCache>> nodes =
         text.ok() ? NodeCacheFromNodeList(*text, config_.decide.default_bandwidth_mb_s) : Result<std::shared_ptr<const NodeCache>>(text.status());
     if (nodes.ok()) snapshot_.SetNodes(*nodes);
     else event("nodes-refresh-failed", nodes.status().message());
   }
   const ClusterSnapshot now = snapshot_.Get();
-  if (!config_.pods_file.empty() && now.model) {
-    Result<std::string> text = ReadTextFile(config_.pods_file);
+  if ((config_.uses_api_server() || !config_.pods_file.empty()) && now.model) {
+    // Unfinished pods only: the API server filters by phase.
+    Result<std::string> text = list(config_.pods_file, "/api/v1/pods?fieldSelector=status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed");
     Result<std::shared_ptr<const NodeLoads>> loads =
         text.ok() ? NodeLoadsFromPodList(*text, *now.model, *now.nodes, config_.decide, clock_())
                   : Result<std::shared_ptr<const NodeLoads>>(text.status());

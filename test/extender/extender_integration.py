@@ -6,8 +6,9 @@ and queue reloads, and a silent client that must not block anyone.
 
 usage: extender_integration.py EXTENDER_BINARY REPO_DIR
 """
-import copy
 import http.client
+import http.server
+import threading
 import json
 import os
 import shutil
@@ -67,14 +68,14 @@ NAMES = [n["metadata"]["name"] for n in NODES]
 
 
 class Extender:
-    def __init__(self, work, extra_config="", tls=None):
+    def __init__(self, work, extra_config="", tls=None, cluster=None):
         self.work = work
         self.config = os.path.join(work, "extender.yaml")
         with open(self.config, "w") as f:
             f.write(f"""listen: {{address: 127.0.0.1, port: 0}}
 urlPrefix: /acesniper
 model: {{latencyModel: {work}/model.json, catalogue: {work}/catalogue.json, reloadSeconds: 0.2}}
-cluster: {{nodesFile: {work}/nodes.json, podsFile: {work}/pods.json, refreshSeconds: 0.2}}
+{cluster or f"cluster: {{nodesFile: {work}/nodes.json, podsFile: {work}/pods.json, refreshSeconds: 0.2}}"}
 server: {{maxBodyBytes: 4194304, readTimeoutSeconds: 1, maxConnections: 16}}
 policy: {{maxSlowdown: 0}}
 {extra_config}""")
@@ -112,6 +113,45 @@ policy: {{maxSlowdown: 0}}
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
         return self.proc.wait(timeout=10)
+
+
+class FakeApiServer:
+    """Answers GET /api/v1/nodes and /api/v1/pods as the API server would, checking the bearer token."""
+
+    def __init__(self, token, nodes, pods, tls=None):
+        self.seen = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                outer.seen.append((self.path, self.headers.get("Authorization"), self.headers.get("Accept")))
+                if self.headers.get("Authorization") != "Bearer " + token:
+                    body, code = b'{"kind":"Status","code":401,"message":"Unauthorized"}', 401
+                elif self.path == "/api/v1/nodes":
+                    body, code = json.dumps({"kind": "NodeList", "apiVersion": "v1", "items": nodes}).encode(), 200
+                elif self.path.startswith("/api/v1/pods?fieldSelector="):
+                    body, code = json.dumps({"kind": "PodList", "apiVersion": "v1", "items": pods}).encode(), 200
+                else:
+                    body, code = b'{"kind":"Status","code":404}', 404
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(tls[0], tls[1])
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
 
 
 def write(path, obj):
@@ -301,6 +341,42 @@ def main():
         status, body = tls_ext.request("POST", "/acesniper/filter", {"Pod": pod("s", loose), "NodeNames": NAMES})
         check(status == 200 and json.loads(body)["Error"] == "", f"HTTPS: filter over TLS, certificate verified ({status} {body[:200]!r})")
         check(tls_ext.stop() == 0, "HTTPS: SIGTERM stops it")
+
+        # Node cache and queues listed from the API server (plain HTTP, then HTTPS with its CA).
+        token_file = os.path.join(work, "token")
+        with open(token_file, "w") as f:
+            f.write("test-token\n")
+        for scheme in ("http", "https"):
+            api = FakeApiServer("test-token", NODES, busy, tls=(cert, key) if scheme == "https" else None)
+            host = "localhost" if scheme == "https" else "127.0.0.1"
+            ca = f", caFile: {cert}" if scheme == "https" else ""
+            e = Extender(work, cluster=f"cluster: {{apiServer: {{url: '{scheme}://{host}:{api.port}', tokenFile: {token_file}{ca}}}, refreshSeconds: 0.2}}")
+            full = False
+            for _ in range(60):
+                time.sleep(0.1)
+                status, body = e.request("POST", "/acesniper/filter", {"Pod": pod("api", loose), "NodeNames": NAMES})
+                r = json.loads(body)
+                if status == 200 and fastest in r["FailedNodes"]:
+                    full = "queue full" in r["FailedNodes"][fastest]
+                    break
+            check(full, f"API server over {scheme}: node cache and queues listed from it ({fastest} full)")
+            paths = {p.split("?")[0] for p, _, _ in api.seen}
+            check(paths == {"/api/v1/nodes", "/api/v1/pods"} and all(a == "Bearer test-token" for _, a, _ in api.seen),
+                  f"API server over {scheme}: GETs nodes and pods with the bearer token")
+            check(any("fieldSelector=status.phase%21%3DSucceeded" in p for p, _, _ in api.seen),
+                  f"API server over {scheme}: pods listed with a phase field selector")
+            e.stop()
+            api.stop()
+        api = FakeApiServer("another-token", NODES, busy)
+        e = Extender(work, cluster=f"cluster: {{apiServer: {{url: 'http://127.0.0.1:{api.port}', tokenFile: {token_file}}}, refreshSeconds: 0.2}}")
+        time.sleep(0.8)
+        status, body = e.request("POST", "/acesniper/filter", {"Pod": pod("api", loose), "NodeNames": NAMES})
+        e.stop()
+        e.log.seek(0)
+        log = e.log.read()
+        check(status == 200 and json.loads(body)["NodeNames"] == NAMES, "API server refusing the token: filter still answers (nodes neutral)")
+        check("nodes-refresh-failed" in log and "401" in log, "  ... and the log says the API server answered 401")
+        api.stop()
 
         # Bad config: a clear error and a non-zero exit.
         with open(os.path.join(work, "bad.yaml"), "w") as f:

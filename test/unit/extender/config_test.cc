@@ -52,6 +52,10 @@ TEST_CASE("every bad field gets an error naming it") {
            {"server: {maxBodyBytes: 10}", "server.maxBodyBytes"},
            {"server: {logRequests: perhaps}", "server.logRequests: must be true or false"},
            {"cluster: {refreshSeconds: -1}", "cluster.refreshSeconds"},
+           {"cluster: {apiServer: yes}", "cluster.apiServer: must be in-cluster or a mapping"},
+           {"cluster: {apiServer: {url: 'ftp://x'}}", "cluster.apiServer.url: must start with"},
+           {"cluster: {apiServer: {url: 'https://x', token: t}}", "cluster.apiServer.token: unknown key"},
+           {"cluster: {apiServer: in-cluster, nodesFile: n.json}", "alternatives, not both"},
            {"policy: [1, 2]", "policy: must be a mapping"},
            {"[1, 2]", "config: must be a mapping"},
            {"listen: {port: 1", "not valid YAML"},
@@ -62,6 +66,10 @@ TEST_CASE("every bad field gets an error naming it") {
     CHECK_THAT(c.status().message(), Contains(k.says));
     CHECK_THAT(c.status().message(), Contains("bad.yaml"));
   }
+  Result<ExtenderConfig> api = ParseExtenderConfig("cluster: {apiServer: {url: 'https://10.0.0.1:6443', tokenFile: /t, caFile: /ca}}", "a.yaml");
+  REQUIRE(api.ok());
+  CHECK(api->uses_api_server());
+  CHECK(api->api.ca_file == "/ca");
   Result<ExtenderConfig> missing = LoadExtenderConfig("/nonexistent/extender.yaml");
   REQUIRE_FALSE(missing.ok());
   CHECK_THAT(missing.status().message(), Contains("/nonexistent/extender.yaml"));
