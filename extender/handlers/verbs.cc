@@ -38,14 +38,21 @@ std::optional<Decoded> Decode(std::string body, const ClusterSnapshot& snapshot,
   return d;
 }
 
+// Both verbs: decode, then decide; nothing when the body does not decode (`out` has the 400).
+std::optional<Decoded> DecodeAndDecide(std::string body, const ClusterSnapshot& snapshot, const DecideOptions& options,
+                                       double now_unix_s, VerbResponse* out) {
+  std::optional<Decoded> d = Decode(std::move(body), snapshot, options, out);
+  if (d) out->decision = DecidePod(d->args.pod, d->candidates, snapshot, options, now_unix_s);
+  return d;
+}
+
 }  // namespace
 
 VerbResponse HandleFilter(std::string body, const ClusterSnapshot& snapshot, const DecideOptions& options,
                           double now_unix_s) {
   VerbResponse out;
-  std::optional<Decoded> d = Decode(std::move(body), snapshot, options, &out);
+  std::optional<Decoded> d = DecodeAndDecide(std::move(body), snapshot, options, now_unix_s, &out);
   if (!d) return out;
-  out.decision = DecidePod(d->args.pod, d->candidates, snapshot, options, now_unix_s);
   FilterResult r;
   r.nodes_mode = out.nodes_mode;
   r.args = &d->args;
@@ -68,9 +75,8 @@ VerbResponse HandleFilter(std::string body, const ClusterSnapshot& snapshot, con
 VerbResponse HandlePrioritize(std::string body, const ClusterSnapshot& snapshot, const DecideOptions& options,
                               double now_unix_s) {
   VerbResponse out;
-  std::optional<Decoded> d = Decode(std::move(body), snapshot, options, &out);
+  std::optional<Decoded> d = DecodeAndDecide(std::move(body), snapshot, options, now_unix_s, &out);
   if (!d) return out;
-  out.decision = DecidePod(d->args.pod, d->candidates, snapshot, options, now_unix_s);
   std::vector<HostPriority> list;
   list.reserve(d->candidates.size());
   for (size_t i = 0; i < d->candidates.size(); ++i) {
