@@ -56,26 +56,47 @@ Result<Url> ParseUrl(const std::string& url) {
 }
 
 template <class Stream>
-Result<std::string> Exchange(Stream& stream, const Url& url, const std::string& path, const std::string& token, size_t limit) {
-  http::request<http::empty_body> req{http::verb::get, path, 11};
+Result<ApiResponse> Exchange(Stream& stream, const Url& url, const ApiCall& call, const std::string& token, size_t limit) {
+  const http::verb verb = call.method == "PATCH" ? http::verb::patch : http::verb::get;
+  http::request<http::string_body> req{verb, call.path, 11};
   req.set(http::field::host, url.host);
   req.set(http::field::accept, "application/json");
   req.set(http::field::user_agent, "acesniper");
   if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+  if (verb == http::verb::patch) {
+    req.set(http::field::content_type, call.content_type);
+    req.body() = call.body;
+  }
+  req.prepare_payload();
   beast::error_code ec;
   http::write(stream, req, ec);
-  if (ec) return Status::IOError("API server: sending GET " + path + ": " + ec.message());
+  const std::string what = call.method + " " + call.path;
+  if (ec) return Status::IOError("API server: sending " + what + ": " + ec.message());
   beast::flat_buffer buffer;
-  buffer.reserve(256 * 1024);
+  buffer.reserve(64 * 1024);
   http::response_parser<http::string_body> parser;
   parser.body_limit(limit);
   http::read(stream, buffer, parser, ec);
-  if (ec) return Status::IOError("API server: reading GET " + path + ": " + ec.message());
-  const auto& res = parser.get();
-  if (res.result_int() != 200)
-    return Status::IOError("API server: GET " + path + " answered " + std::to_string(res.result_int()) + ": " +
-                           res.body().substr(0, 200));
-  return std::string(res.body());
+  if (ec) return Status::IOError("API server: reading " + what + ": " + ec.message());
+  ApiResponse r;
+  r.status = static_cast<int>(parser.get().result_int());
+  r.body = std::move(parser.get().body());
+  return r;
+}
+
+Status ConfigureTls(asio::ssl::context& ctx, const ApiServerConfig& config) {
+  beast::error_code ec;
+  if (!config.ca_pem.empty()) ctx.add_certificate_authority(asio::buffer(config.ca_pem), ec);
+  else if (!config.ca_file.empty()) ctx.load_verify_file(config.ca_file, ec);
+  else ctx.set_default_verify_paths(ec);
+  if (ec) return Status::IOError("API server CA '" + (config.ca_pem.empty() ? config.ca_file : "inline PEM") + "': " + ec.message());
+  if (!config.client_cert_pem.empty()) ctx.use_certificate_chain(asio::buffer(config.client_cert_pem), ec);
+  else if (!config.client_cert_file.empty()) ctx.use_certificate_chain_file(config.client_cert_file, ec);
+  if (ec) return Status::IOError("API client certificate: " + ec.message());
+  if (!config.client_key_pem.empty()) ctx.use_private_key(asio::buffer(config.client_key_pem), asio::ssl::context::pem, ec);
+  else if (!config.client_key_file.empty()) ctx.use_private_key_file(config.client_key_file, asio::ssl::context::pem, ec);
+  if (ec) return Status::IOError("API client key: " + ec.message());
+  return Status::Ok();
 }
 
 }  // namespace
@@ -92,10 +113,12 @@ Result<ApiServerConfig> InClusterConfig() {
   return c;
 }
 
-Result<std::string> ApiGet(const ApiServerConfig& config, const std::string& path) {
+Result<ApiResponse> ApiRequest(const ApiServerConfig& config, const ApiCall& call) {
+  if (call.method != "GET" && call.method != "PATCH")
+    return Status::InvalidArgument("API client: unsupported method '" + call.method + "'");
   Result<Url> url = ParseUrl(config.url);
   if (!url.ok()) return url.status();
-  std::string token;
+  std::string token = config.token;
   if (!config.token_file.empty()) {
     Result<std::string> t = ReadTextFile(config.token_file);
     if (!t.ok()) return t.status().WithContext("API server token");
@@ -114,24 +137,30 @@ Result<std::string> ApiGet(const ApiServerConfig& config, const std::string& pat
   const TimedSocket::Args timed{&tcp_stream.socket(), static_cast<int>(config.timeout_seconds * 1000)};
   if (!url->tls) {
     TimedSocket plain(timed);
-    return Exchange(plain, *url, path, token, config.max_body_bytes);
+    return Exchange(plain, *url, call, token, config.max_body_bytes);
   }
 
   asio::ssl::context ctx(asio::ssl::context::tls_client);
   ctx.set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                   asio::ssl::context::no_tlsv1_1);
-  if (config.ca_file.empty()) ctx.set_default_verify_paths(ec);
-  else ctx.load_verify_file(config.ca_file, ec);
-  if (ec) return Status::IOError("API server CA '" + config.ca_file + "': " + ec.message());
+  ACESNIPER_RETURN_IF_ERROR(ConfigureTls(ctx, config));
   ctx.set_verify_mode(asio::ssl::verify_peer);
   asio::ssl::stream<TimedSocket> stream(timed, ctx);
   ctx.set_verify_callback(asio::ssl::host_name_verification(url->host));
   SSL_set_tlsext_host_name(stream.native_handle(), url->host.c_str());
   stream.handshake(asio::ssl::stream_base::client, ec);
   if (ec) return Status::IOError("API server " + config.url + ": TLS: " + ec.message());
-  Result<std::string> body = Exchange(stream, *url, path, token, config.max_body_bytes);
+  Result<ApiResponse> response = Exchange(stream, *url, call, token, config.max_body_bytes);
   stream.shutdown(ec);  // the peer may just close; either way the body is complete
-  return body;
+  return response;
+}
+
+Result<std::string> ApiGet(const ApiServerConfig& config, const std::string& path) {
+  Result<ApiResponse> r = ApiRequest(config, ApiCall{"GET", path, "", ""});
+  if (!r.ok()) return r.status();
+  if (r->status != 200)
+    return Status::IOError("API server: GET " + path + " answered " + std::to_string(r->status) + ": " + r->body.substr(0, 200));
+  return std::move(r->body);
 }
 
 }  // namespace acesniper::kube
