@@ -1,11 +1,10 @@
 // acesniper hrm: a platform's HRM vector from its measured reference latencies (eq. 6-11).
-#include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <map>
 #include <iostream>
 
 #include "acesniper/model/latency_model.h"
+#include "acesniper/measure/hrm_from_store.h"
 #include "acesniper/measure/store.h"
 #include "cli_util.h"
 #include "commands.h"
@@ -29,35 +28,21 @@ int RunHrm(const HrmArgs& a) {
     std::cerr << me << model.status().message() << "\n";
     return 1;
   }
-  std::map<std::string, double> latency;  // reference network -> ms
-  std::string platform_id;
+  std::vector<MeasurementRecord> all;
   for (const std::string& path : a.stores) {
     Result<std::vector<MeasurementRecord>> rows = ReadStore(path);
     if (!rows.ok()) {
       std::cerr << me << rows.status().message() << "\n";
       return 1;
     }
-    for (const MeasurementRecord& r : *rows) {
-      if (r.platform != a.platform || r.batch != 1) continue;
-      if (!platform_id.empty() && platform_id != r.platform_id) {
-        std::cerr << me << "platform '" << a.platform << "' has two fingerprints (" << platform_id << ", "
-                  << r.platform_id << ") in the stores\n";
-        return 1;
-      }
-      platform_id = r.platform_id;
-      if (r.status == MeasureStatus::kOk) latency[r.network] = r.median_ms;
-    }
+    all.insert(all.end(), rows->begin(), rows->end());
   }
-  if (platform_id.empty()) {
-    std::cerr << me << "no measurements of platform '" << a.platform << "' in the stores\n";
+  Result<HrmFitInput> in = ReferenceLatencies(model->spec, all, a.platform);
+  if (!in.ok()) {
+    std::cerr << me << in.status().message() << "\n";
     return 1;
   }
-  HrmFitInput in{a.platform, platform_id, {}};
-  for (const std::string& name : model->spec.reference_networks) {
-    auto it = latency.find(name);
-    in.latency_ms.push_back(it == latency.end() ? std::nan("") : it->second);
-  }
-  Result<HrmVector> v = FitHrm(model->spec, in);
+  Result<HrmVector> v = FitHrm(model->spec, *in);
   if (!v.ok()) {
     std::cerr << me << v.status().message() << "\n";
     return 1;

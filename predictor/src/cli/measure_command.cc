@@ -37,19 +37,6 @@ struct MeasureArgs {
   double timeout = 300;
 };
 
-Result<std::vector<BenchmarkNetwork>> GeneratedNetworks(const GeneratorOptions& o, uint64_t first, uint64_t count,
-                                                        const std::vector<int64_t>& batches) {
-  std::vector<BenchmarkNetwork> out;
-  for (uint64_t i = first; i < first + count; ++i) {
-    auto net = GenerateNetwork(o, i);
-    if (!net.ok()) return net.status().WithContext("network " + std::to_string(i));
-    std::string hash = GraphStructureHash(net->graph);
-    double flops = AnalyzeGraph(net->graph).Get("flops_total");
-    for (int64_t b : batches) out.push_back({net->name, hash, flops, b, JobForGenerated(o, i, net->name, b)});
-  }
-  return out;
-}
-
 // Every model in `dir`: NAME.pt and/or NAME.onnx (the same network in two forms). Its identity
 // and FLOPs come from the ONNX form where there is one (faster to import).
 Result<std::vector<BenchmarkNetwork>> ModelFileNetworks(const std::string& dir, const std::vector<int64_t>& batches) {
@@ -110,13 +97,13 @@ int RunMeasure(const MeasureArgs& a) {
   }
   Result<std::vector<BenchmarkNetwork>> nets = Status::Internal("no networks");
   if (a.reference_set) {
-    nets = GeneratedNetworks(ReferenceSetOptions(), 0, kReferenceSetSize, a.batches);
+    nets = GeneratedBenchmarkNetworks(ReferenceSetOptions(), 0, kReferenceSetSize, a.batches);
   } else if (a.generate > 0) {
     GeneratorOptions o;
     o.seed = a.seed;
     o.min_flops = a.min_flops;
     o.max_flops = a.max_flops;
-    nets = GeneratedNetworks(o, a.first, a.generate, a.batches);
+    nets = GeneratedBenchmarkNetworks(o, a.first, a.generate, a.batches);
   } else {
     nets = ModelFileNetworks(a.models_dir, a.batches);
   }

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <optional>
 
+#include "acesniper/analyze/features.h"
+#include "acesniper/graph/graph_hash.h"
 #include "acesniper/measure/fingerprint.h"
 #include "acesniper/measure/subprocess.h"
 
@@ -259,6 +261,28 @@ class BenchmarkRun {
 };
 
 }  // namespace
+
+Result<std::vector<BenchmarkNetwork>> GeneratedBenchmarkNetworks(const GeneratorOptions& o, uint64_t first,
+                                                                 uint64_t count, const std::vector<int64_t>& batches) {
+  std::vector<BenchmarkNetwork> out;
+  for (uint64_t i = first; i < first + count; ++i) {
+    auto net = GenerateNetwork(o, i);
+    if (!net.ok()) return net.status().WithContext("network " + std::to_string(i));
+    std::string hash = GraphStructureHash(net->graph);
+    double flops = AnalyzeGraph(net->graph).Get("flops_total");
+    for (int64_t b : batches) out.push_back({net->name, hash, flops, b, JobForGenerated(o, i, net->name, b)});
+  }
+  return out;
+}
+
+Result<nlohmann::json> ProbeFingerprint(const BenchmarkOptions& o) {
+  auto env = WorkerEnvironment(o.platform);
+  if (!env.ok()) return env.status();
+  WorkerProcess worker;
+  auto fp = StartWorker(worker, o, *env);
+  worker.Stop();
+  return fp;
+}
 
 Result<BenchmarkReport> RunBenchmark(const std::vector<BenchmarkNetwork>& networks, const BenchmarkOptions& o,
                                      MeasurementStore& store) {

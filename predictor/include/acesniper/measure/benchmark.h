@@ -30,6 +30,10 @@ struct BenchmarkNetwork {
 };
 
 nlohmann::json JobForGenerated(const GeneratorOptions& opts, uint64_t index, const std::string& name, int64_t batch);
+// Generated networks first..first+count-1 of `opts`, each at every batch size, with their
+// structure hash and FLOPs (the reference set is ReferenceSetOptions(), 0, kReferenceSetSize).
+Result<std::vector<BenchmarkNetwork>> GeneratedBenchmarkNetworks(const GeneratorOptions& opts, uint64_t first,
+                                                                 uint64_t count, const std::vector<int64_t>& batches);
 nlohmann::json JobForFiles(const std::string& name, const std::string& torchscript_path, const std::string& onnx_path,
                            const Shape& input_shape, int64_t batch);
 // The worker side: a job line back to a NetworkJob (generated networks are generated again).
@@ -60,6 +64,11 @@ struct BenchmarkReport {
 
 // The environment a worker for `p` starts with (threads, BLAS library path).
 Result<std::map<std::string, std::string>> WorkerEnvironment(const PlatformConfig& p);
+
+// Starts a worker for opts.platform, reads its fingerprint and stops it: what the platform is
+// now (engine and library versions, CPUs, runner settings), without measuring anything. The
+// node agent compares it with the last benchmark's to know when to benchmark again.
+Result<nlohmann::json> ProbeFingerprint(const BenchmarkOptions& opts);
 
 Result<BenchmarkReport> RunBenchmark(const std::vector<BenchmarkNetwork>& networks, const BenchmarkOptions& opts,
                                      MeasurementStore& store);
