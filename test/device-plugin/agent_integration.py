@@ -22,19 +22,14 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import check, finish  # noqa: E402
+
 AGENT, ACESNIPER, REPO = sys.argv[1], sys.argv[2], sys.argv[3]
 FIXTURES = os.path.join(REPO, "test", "fixtures", "kubernetes")
 TOOL = os.path.join(REPO, "test", "device-plugin", "fake_accelerator.sh")
 MODEL = os.path.join(REPO, "models", "default", "latency-model.json")
 TOKEN = "agent-token-123"
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures += 1
 
 
 class NodeApiServer:
@@ -357,8 +352,7 @@ users: [{{name: u, user: {{token: {TOKEN}}}}}]
         check(rc == 0 and len(patches) == 1, f"daemon: one PATCH over several checks, clean exit on SIGTERM (rc {rc}, {len(patches)} PATCHes)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{failures} failure(s)")
-    sys.exit(1 if failures else 0)
+    finish()
 
 
 if __name__ == "__main__":

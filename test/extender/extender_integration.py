@@ -21,17 +21,12 @@ import tempfile
 import time
 from datetime import datetime, timezone
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import check, finish  # noqa: E402
+
 BINARY, REPO = sys.argv[1], sys.argv[2]
 MODEL_DIR = os.path.join(REPO, "models", "default")
 FIXTURES = os.path.join(REPO, "test", "fixtures", "kubernetes")
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures += 1
 
 
 def now_rfc3339():
@@ -385,8 +380,7 @@ def main():
         check(bad.returncode != 0 and "policy.queueCap" in bad.stderr, "a bad config field: non-zero exit naming it")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{failures} failure(s)")
-    sys.exit(1 if failures else 0)
+    finish()
 
 
 if __name__ == "__main__":

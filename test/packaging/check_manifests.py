@@ -25,20 +25,14 @@ import tempfile
 import kubernetes.client
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import check, finish  # noqa: E402
+
 REPO, EXTENDER, AGENT = sys.argv[1], sys.argv[2], sys.argv[3]
 sys.path.insert(0, os.path.join(REPO, "test", "packaging"))
 import chart_render  # noqa: E402
 
 CHART = os.path.join(REPO, "charts", "acesniper")
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures += 1
-    return cond
 
 
 DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -247,8 +241,7 @@ def main():
             if d["kind"] == "Pod":
                 check(d["spec"].get("schedulerName") == defaults["scheduler"]["name"],
                       f"{os.path.basename(ex)}: uses the chart's scheduler ({defaults['scheduler']['name']})")
-    print(f"{failures} failure(s)")
-    sys.exit(1 if failures else 0)
+    finish()
 
 
 if __name__ == "__main__":
