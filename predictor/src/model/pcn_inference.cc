@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <unordered_map>
 
 namespace acesniper {
 
@@ -112,54 +114,114 @@ Result<PcnInference> PcnInference::FromJson(const nlohmann::json& j) {
     if (!v.ok()) return v.status();
     *vec = Eigen::Map<const Eigen::RowVectorXf>(v->data(), dim);
   }
+  m.readout_q_ = m.q_.Apply(m.readout_);
+  m.readout_k_ = m.k_.Apply(m.readout_);
+  m.readout_v_ = m.v_.Apply(m.readout_);
   return m;
 }
+
+PcnInference::TokenCache PcnInference::Tokens(const Matrix& flat, int64_t tokens) const {
+  TokenCache c;
+  // Row-major: a row of `tokens * dim` values is `tokens` consecutive rows of `dim`.
+  c.x = Eigen::Map<const Matrix>(flat.data(), flat.rows() * tokens, dim_);
+  c.q = q_.Apply(c.x);
+  c.k = k_.Apply(c.x);
+  c.v = v_.Apply(c.x);
+  return c;
+}
+
+namespace {
+
+// Distinct rows of a row-major n x width block: the distinct rows, and each input row's index.
+std::vector<int64_t> DistinctRows(const float* data, int64_t n, int64_t width, std::vector<int64_t>* first_of) {
+  std::unordered_map<std::string, int64_t> seen;
+  std::vector<int64_t> index(static_cast<size_t>(n));
+  const size_t bytes = static_cast<size_t>(width) * sizeof(float);
+  for (int64_t i = 0; i < n; ++i) {
+    std::string key(reinterpret_cast<const char*>(data + i * width), bytes);
+    auto [it, fresh] = seen.try_emplace(std::move(key), static_cast<int64_t>(first_of->size()));
+    if (fresh) first_of->push_back(i);
+    index[static_cast<size_t>(i)] = it->second;
+  }
+  return index;
+}
+
+}  // namespace
 
 Result<std::vector<double>> PcnInference::Predict(const PcnInputs& in) const {
   ACESNIPER_RETURN_IF_ERROR(CheckPcnInputs(in, dims_));
   const int64_t n = static_cast<int64_t>(in.n);
   if (n == 0) return std::vector<double>{};
+  const int64_t f = dims_.network_features, k = dims_.key_features, l = dims_.singular;
+  // Token projections per distinct network and per distinct hardware vector (Hg and Hs together).
+  PairIndex index;
+  std::vector<int64_t> net_rows, hw_rows;
+  index.network = DistinctRows(in.network.data(), n, f, &net_rows);
+  std::vector<float> hardware_in(static_cast<size_t>(n * (k + 1 + l)));
+  for (int64_t i = 0; i < n; ++i) {
+    std::copy_n(in.hg.data() + i * (k + 1), k + 1, hardware_in.data() + i * (k + 1 + l));
+    std::copy_n(in.hs.data() + i * l, l, hardware_in.data() + i * (k + 1 + l) + k + 1);
+  }
+  index.hardware = DistinctRows(hardware_in.data(), n, k + 1 + l, &hw_rows);
+  Matrix network(static_cast<int64_t>(net_rows.size()), f);
+  for (size_t u = 0; u < net_rows.size(); ++u)
+    network.row(static_cast<int64_t>(u)) = Eigen::Map<const Eigen::RowVectorXf>(in.network.data() + net_rows[u] * f, f);
+  // The hardware features: Hg, then Hs lifted.
+  Matrix hardware(static_cast<int64_t>(hw_rows.size()), k + 1 + lift_width_);
+  for (size_t u = 0; u < hw_rows.size(); ++u) {
+    const int64_t r = hw_rows[u];
+    hardware.row(static_cast<int64_t>(u)).head(k + 1) = Eigen::Map<const Eigen::RowVectorXf>(in.hg.data() + r * (k + 1), k + 1);
+    if (l > 0)
+      hardware.row(static_cast<int64_t>(u)).tail(lift_width_) =
+          lift_.Apply(Eigen::Map<const Matrix>(in.hs.data() + r * l, 1, l)).array().tanh().matrix();
+  }
+  const TokenCache net = Tokens(net_tokens_.Apply(network), network_tokens_);
+  const TokenCache hw = Tokens(hw_tokens_.Apply(hardware), hardware_tokens_);
   std::vector<double> z(static_cast<size_t>(n));
   // Blocks of rows keep every intermediate small (in cache, no fresh pages per call).
   constexpr int64_t kBlock = 64;
-  for (int64_t s = 0; s < n; s += kBlock) ForwardBlock(in, s, std::min(kBlock, n - s), z.data() + s);
+  for (int64_t s = 0; s < n; s += kBlock) ForwardBlock(in, net, hw, index, s, std::min(kBlock, n - s), z.data() + s);
   return z;
 }
 
-void PcnInference::ForwardBlock(const PcnInputs& in, int64_t first, int64_t n, double* z) const {
-  const int64_t f = dims_.network_features, k = dims_.key_features, l = dims_.singular, dim = dim_;
+void PcnInference::ForwardBlock(const PcnInputs& in, const TokenCache& net, const TokenCache& hw, const PairIndex& index,
+                                int64_t first, int64_t n, double* z) const {
+  const int64_t k = dims_.key_features, dim = dim_;
   using Map = Eigen::Map<const Matrix>;
-  const Map network(in.network.data() + first * f, n, f), hg(in.hg.data() + first * (k + 1), n, k + 1);
+  const Map hg(in.hg.data() + first * (k + 1), n, k + 1);
   const float* key = in.key.data() + first * k;
-  // The hardware features: Hg, then Hs lifted.
-  Matrix hardware(n, k + 1 + lift_width_);
-  hardware.leftCols(k + 1) = hg;
-  if (l > 0) hardware.rightCols(lift_width_) = lift_.Apply(Map(in.hs.data() + first * l, n, l)).array().tanh().matrix();
-  const Matrix nt = net_tokens_.Apply(network), ht = hw_tokens_.Apply(hardware);
-  // Tokens of all rows stacked: row i's tokens are rows i*t .. i*t+t-1 (read-out, network, hardware).
+  // Tokens of all rows stacked: row i's tokens are rows i*t .. i*t+t-1 (read-out, network,
+  // hardware), gathered from the caches; each pair's Q, K, V go to small buffers that stay in L1.
   const int64_t tn = network_tokens_, th = hardware_tokens_, t = 1 + tn + th;
-  Matrix x(n * t, dim);
-  for (int64_t i = 0; i < n; ++i) {
-    x.row(i * t) = readout_;
-    for (int64_t j = 0; j < tn; ++j) x.row(i * t + 1 + j) = nt.row(i).segment(j * dim, dim);
-    for (int64_t j = 0; j < th; ++j) x.row(i * t + 1 + tn + j) = ht.row(i).segment(j * dim, dim);
-  }
-  // eq. 12 per row and head: softmax(Q K^T / sqrt(d_k)) V.
-  const Matrix q = q_.Apply(x), kk = k_.Apply(x), v = v_.Apply(x);
   const int64_t dk = dim / heads_;
   const float scale = 1.0f / std::sqrt(static_cast<float>(dk));
-  Matrix context(n * t, dim);
-  Matrix scores(t, t);
+  Matrix x(n * t, dim), context(n * t, dim);
+  Matrix q(t, dim), kk(t, dim), v(t, dim), scores(t, t);
+  q.row(0) = readout_q_;
+  kk.row(0) = readout_k_;
+  v.row(0) = readout_v_;
   for (int64_t i = 0; i < n; ++i) {
+    const int64_t un = index.network[static_cast<size_t>(first + i)] * tn;
+    const int64_t uh = index.hardware[static_cast<size_t>(first + i)] * th;
+    x.row(i * t) = readout_;
+    x.middleRows(i * t + 1, tn) = net.x.middleRows(un, tn);
+    x.middleRows(i * t + 1 + tn, th) = hw.x.middleRows(uh, th);
+    q.middleRows(1, tn) = net.q.middleRows(un, tn);
+    kk.middleRows(1, tn) = net.k.middleRows(un, tn);
+    v.middleRows(1, tn) = net.v.middleRows(un, tn);
+    q.middleRows(1 + tn, th) = hw.q.middleRows(uh, th);
+    kk.middleRows(1 + tn, th) = hw.k.middleRows(uh, th);
+    v.middleRows(1 + tn, th) = hw.v.middleRows(uh, th);
+    // eq. 12 per head: softmax(Q K^T / sqrt(d_k)) V.
     for (int64_t h = 0; h < heads_; ++h) {
-      scores.noalias() = q.block(i * t, h * dk, t, dk).lazyProduct(kk.block(i * t, h * dk, t, dk).transpose());
+      scores.noalias() = q.middleCols(h * dk, dk).lazyProduct(kk.middleCols(h * dk, dk).transpose());
       scores *= scale;
       for (int64_t r = 0; r < t; ++r) {
         auto row = scores.row(r);
         row = (row.array() - row.maxCoeff()).exp().matrix();
         row /= row.sum();
       }
-      context.block(i * t, h * dk, t, dk).noalias() = scores.lazyProduct(v.block(i * t, h * dk, t, dk));
+      context.block(i * t, h * dk, t, dk).noalias() = scores.lazyProduct(v.middleCols(h * dk, dk));
     }
   }
   Matrix mixed = x + proj_.Apply(context);

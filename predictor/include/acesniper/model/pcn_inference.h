@@ -35,12 +35,24 @@ class PcnInference {
     Eigen::RowVectorXf bias;   // out
     Matrix Apply(const Matrix& x) const;
   };
+  // A batch asks about few networks on many nodes (or many networks on few platforms). A token's
+  // projections (Q, K, V) depend only on its own row, so they are computed once per distinct
+  // network and per distinct hardware vector; only attention and what follows are per pair.
+  struct TokenCache {
+    Matrix x, q, k, v;  // (distinct rows * tokens) x dim
+  };
+  TokenCache Tokens(const Matrix& tokens_flat, int64_t tokens) const;
+  struct PairIndex {
+    std::vector<int64_t> network, hardware;  // per input row: its distinct network / hardware
+  };
   // Rows first .. first + n - 1 of the inputs (already checked) into z[0 .. n - 1].
-  void ForwardBlock(const PcnInputs& in, int64_t first, int64_t n, double* z) const;
+  void ForwardBlock(const PcnInputs& in, const TokenCache& net, const TokenCache& hw, const PairIndex& index,
+                    int64_t first, int64_t n, double* z) const;
   PcnDims dims_;
   int dim_ = 0, heads_ = 0, network_tokens_ = 0, hardware_tokens_ = 0, lift_width_ = 0;
   Linear lift_, net_tokens_, hw_tokens_, q_, k_, v_, proj_, fc1_, fc2_, out_;
   Eigen::RowVectorXf readout_, norm_weight_, norm_bias_;
+  Eigen::RowVectorXf readout_q_, readout_k_, readout_v_;  // the read-out token's projections
 };
 
 }  // namespace acesniper
