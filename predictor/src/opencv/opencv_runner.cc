@@ -5,8 +5,11 @@
 #include <opencv2/dnn.hpp>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 
 #include "acesniper/export/writers.h"
+#include "acesniper/opencv/onnx_for_opencv.h"
 
 namespace acesniper {
 
@@ -62,7 +65,13 @@ class OpenCvRunner : public Runner {
     cv::Mat input;
     try {
       if (!job.onnx_path.empty()) {
-        net = cv::dnn::readNetFromONNX(job.onnx_path);
+        std::ifstream in(job.onnx_path, std::ios::binary);
+        std::ostringstream bytes;
+        if (!in || !(bytes << in.rdbuf())) return Status::IOError("cannot read '" + job.onnx_path + "'");
+        // Into the form OpenCV 4.6 imports (Identity nodes of initializers, Clip bounds).
+        Result<OpenCvOnnx> model = OnnxForOpenCv(bytes.str(), job.onnx_path);
+        if (!model.ok()) return model.status();
+        net = cv::dnn::readNetFromONNX(model->model.data(), model->model.size());
       } else if (job.graph) {
         auto bytes = SerializeOnnx(*job.graph, job.weight_seed);
         if (!bytes.ok()) return bytes.status();

@@ -1,0 +1,124 @@
+// OpenCV DNN 4.6 and PyTorch's ONNX export: an Identity of an initializer and Clip with bound
+// inputs are rejected; after OnnxForOpenCv the same network loads and runs through the runner.
+#include <catch2/catch.hpp>
+
+#include <onnx/onnx_pb.h>
+
+#include <fstream>
+
+#include "acesniper/measure/platform.h"
+#include "acesniper/opencv/onnx_for_opencv.h"
+#include "acesniper/opencv/opencv_runner.h"
+#include "temp_dir.h"
+
+using namespace acesniper;
+
+namespace {
+
+// x (1x3x8x8) -> Conv(w) -> Conv(w3) -> Clip(0, 6), where w3 = Identity(Identity(w)): what the
+// exporter writes for equal-valued weights and ReLU6 (the bounds as Constant nodes: one stored as
+// raw data, one as float_data).
+onnx::ModelProto ExporterStyleModel() {
+  onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.add_opset_import()->set_version(17);
+  auto* g = m.mutable_graph();
+  g->set_name("shared");
+  auto* in = g->add_input();
+  in->set_name("x");
+  auto* tt = in->mutable_type()->mutable_tensor_type();
+  tt->set_elem_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : {1, 3, 8, 8}) tt->mutable_shape()->add_dim()->set_dim_value(d);
+  auto* w = g->add_initializer();
+  w->set_name("w");
+  w->set_data_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : {3, 3, 1, 1}) w->add_dims(d);
+  for (int i = 0; i < 9; ++i) w->add_float_data(0.25f);
+  auto add = [&](const std::string& op, std::vector<std::string> inputs, const std::string& out) {
+    auto* n = g->add_node();
+    n->set_op_type(op);
+    n->set_name(out);
+    for (const auto& i : inputs) n->add_input(i);
+    n->add_output(out);
+    if (op == "Conv") {  // OpenCV needs the kernel shape spelled out
+      auto* k = n->add_attribute();
+      k->set_name("kernel_shape");
+      k->set_type(onnx::AttributeProto::INTS);
+      k->add_ints(1);
+      k->add_ints(1);
+    }
+  };
+  add("Identity", {"w"}, "w2");
+  add("Identity", {"w2"}, "w3");
+  add("Conv", {"x", "w"}, "c1");
+  add("Conv", {"c1", "w3"}, "y");
+  auto constant = [&](const std::string& out, float v, bool raw) {
+    auto* n = g->add_node();
+    n->set_op_type("Constant");
+    n->add_output(out);
+    auto* a = n->add_attribute();
+    a->set_name("value");
+    a->set_type(onnx::AttributeProto::TENSOR);
+    a->mutable_t()->set_data_type(onnx::TensorProto::FLOAT);
+    if (raw) a->mutable_t()->set_raw_data(std::string(reinterpret_cast<const char*>(&v), sizeof v));
+    else a->mutable_t()->add_float_data(v);
+  };
+  constant("lo", 0.0f, true);
+  constant("hi", 6.0f, false);
+  add("Clip", {"y", "lo", "hi"}, "z");
+  auto* out = g->add_output();
+  out->set_name("z");
+  auto* ot = out->mutable_type()->mutable_tensor_type();
+  ot->set_elem_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : {1, 3, 8, 8}) ot->mutable_shape()->add_dim()->set_dim_value(d);
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("ONNX for OpenCV: Identity nodes of initializers and Clip bounds rewritten, and the model runs", "[runner][opencv]") {
+  std::string bytes;
+  REQUIRE(ExporterStyleModel().SerializeToString(&bytes));
+  auto rewritten = OnnxForOpenCv(bytes, "shared.onnx");
+  REQUIRE(rewritten.ok());
+  CHECK(rewritten->inlined == 2);
+  onnx::ModelProto back;
+  REQUIRE(back.ParseFromString(rewritten->model));
+  CHECK(rewritten->clips == 1);
+  REQUIRE(back.graph().node_size() == 5);  // Conv, Conv, Constant, Constant, Clip
+  CHECK(back.graph().node(0).op_type() == "Conv");
+  const onnx::NodeProto& clip = back.graph().node(4);
+  REQUIRE(clip.op_type() == "Clip");
+  CHECK(clip.input_size() == 1);
+  REQUIRE(clip.attribute_size() == 2);
+  CHECK(clip.attribute(0).name() == "min");
+  CHECK(clip.attribute(0).f() == 0.0f);
+  CHECK(clip.attribute(1).name() == "max");
+  CHECK(clip.attribute(1).f() == 6.0f);
+  REQUIRE(back.graph().initializer_size() == 3);
+  CHECK(back.graph().initializer(2).name() == "w3");
+  CHECK(back.graph().initializer(2).float_data(0) == 0.25f);
+
+  // A model without such nodes comes back byte for byte.
+  auto same = OnnxForOpenCv(rewritten->model, "plain.onnx");
+  REQUIRE(same.ok());
+  CHECK(same->inlined == 0);
+  CHECK(same->clips == 0);
+  CHECK(same->model == rewritten->model);
+  CHECK(OnnxForOpenCv("not a model", "bad.onnx").status().message().find("'bad.onnx'") != std::string::npos);
+
+  // The runner reads files through the rewrite: the exporter's form loads and runs.
+  testing::TempDir dir;
+  std::ofstream(dir.File("shared.onnx"), std::ios::binary) << bytes;
+  auto platform = FindPlatform("opencv-1t", "");
+  REQUIRE(platform.ok());
+  auto runner = MakeOpenCvRunner(*platform);
+  NetworkJob job;
+  job.name = "shared";
+  job.onnx_path = dir.File("shared.onnx");
+  job.input_shape = {1, 3, 8, 8};
+  auto net = runner->Load(job);
+  INFO((net.ok() ? "" : net.status().ToString()));
+  REQUIRE(net.ok());
+  CHECK((*net)->RunOnce().ok());
+}
