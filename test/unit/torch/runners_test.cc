@@ -1,6 +1,7 @@
 // The in-process runners (LibTorch, OpenCV DNN) on small generated networks and on bad input.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 #include "acesniper/export/writers.h"
@@ -79,11 +80,18 @@ TEST_CASE("LibTorch runner reads a TorchScript file, and batch 16 is slower than
   file.batch = 16;
   auto net16 = runner->Load(file);  // both loaded at once
   REQUIRE(net16.ok());
-  auto one = MeasureLatency([&] { return (*net1)->RunOnce(); }, TimingOptions{});
-  auto sixteen = MeasureLatency([&] { return (*net16)->RunOnce(); }, TimingOptions{});
-  REQUIRE(one.ok());
-  REQUIRE(sixteen.ok());
-  CHECK(sixteen->median_ms > 2 * one->median_ms);
+  // The fastest run of each, over alternating rounds: a busy shared host slows runs down, never
+  // up, so minima compare the work itself (16 inferences against one) and not the load.
+  double one_ms = 1e300, sixteen_ms = 1e300;
+  for (int round = 0; round < 3; ++round) {
+    auto one = MeasureLatency([&] { return (*net1)->RunOnce(); }, TimingOptions{});
+    auto sixteen = MeasureLatency([&] { return (*net16)->RunOnce(); }, TimingOptions{});
+    REQUIRE(one.ok());
+    REQUIRE(sixteen.ok());
+    one_ms = std::min(one_ms, one->min_ms);
+    sixteen_ms = std::min(sixteen_ms, sixteen->min_ms);
+  }
+  CHECK(sixteen_ms > 2 * one_ms);
 }
 
 TEST_CASE("OpenCV DNN runner on generated networks (ONNX in memory) and files", "[runner][opencv]") {
