@@ -44,14 +44,25 @@ AgentState LoadOrStartState(const std::string& path, const PassEnvironment& env)
   return AgentState{};
 }
 
-std::string BenchmarkReason(const AgentConfig& c, const AgentState& s, const std::string& platform_id,
-                            const std::string& spec_id, double now) {
-  if (s.hrm.empty()) return s.platform_id.empty() ? "first benchmark" : "benchmark incomplete";
-  if (s.platform != c.platform) return "platform changed from " + s.platform + " to " + c.platform;
-  if (s.platform_id != platform_id) return "fingerprint changed from " + s.platform_id + " to " + platform_id;
-  if (s.spec_id != spec_id) return "HRM spec changed from " + s.spec_id + " to " + spec_id;
-  if (c.rebenchmark_hours > 0 && now - s.benchmarked_unix > c.rebenchmark_hours * 3600) return "scheduled re-benchmark";
-  return "";
+// Why this pass benchmarks; kind kNone: it does not.
+struct BenchmarkDecision {
+  enum class Kind { kNone, kFirst, kChanged, kScheduled } kind = Kind::kNone;
+  std::string reason;  // for the log and the pass report
+};
+
+BenchmarkDecision DecideBenchmark(const AgentConfig& c, const AgentState& s, const std::string& platform_id,
+                                  const std::string& spec_id, double now) {
+  using Kind = BenchmarkDecision::Kind;
+  // The state is saved only with a fitted vector, so a benchmark killed before its fit starts over
+  // here as a first one (and resumes its store).
+  if (s.hrm.empty()) return {Kind::kFirst, "first benchmark"};
+  if (s.platform != c.platform) return {Kind::kChanged, "platform changed from " + s.platform + " to " + c.platform};
+  if (s.platform_id != platform_id)
+    return {Kind::kChanged, "fingerprint changed from " + s.platform_id + " to " + platform_id};
+  if (s.spec_id != spec_id) return {Kind::kChanged, "HRM spec changed from " + s.spec_id + " to " + spec_id};
+  if (c.rebenchmark_hours > 0 && now - s.benchmarked_unix > c.rebenchmark_hours * 3600)
+    return {Kind::kScheduled, "scheduled re-benchmark"};
+  return {};
 }
 
 }  // namespace
@@ -94,12 +105,13 @@ Result<PassReport> RunAgentPass(const AgentConfig& c, const PassEnvironment& env
   if (!fingerprint.ok()) return fingerprint.status().WithContext("probing platform '" + c.platform + "'");
   const std::string platform_id = FingerprintId(*fingerprint);
 
-  report.benchmark_reason = BenchmarkReason(c, state, platform_id, spec_id, env.now_unix);
-  if (!report.benchmark_reason.empty()) {
+  const BenchmarkDecision decision = DecideBenchmark(c, state, platform_id, spec_id, env.now_unix);
+  report.benchmark_reason = decision.reason;
+  if (decision.kind != BenchmarkDecision::Kind::kNone) {
     env.log({{"event", "benchmark-start"}, {"reason", report.benchmark_reason}, {"platform", c.platform},
              {"platform_id", platform_id}, {"spec_id", spec_id}});
     const std::string store_path = c.state_dir + "/reference-" + platform_id + ".csv";
-    if (report.benchmark_reason == "scheduled re-benchmark") {  // a fresh measurement, the old one kept
+    if (decision.kind == BenchmarkDecision::Kind::kScheduled) {  // a fresh measurement, the old one kept
       fs::rename(store_path, store_path + ".previous", ec);
       fs::rename(store_path + ".platforms.jsonl", store_path + ".previous.platforms.jsonl", ec);
     }
