@@ -70,5 +70,6 @@ Result<std::vector<HrmVector>> LoadHrmVectors(const std::vector<std::string>& fi
 
 std::string DefaultLatencyTablePath() { return DefaultModelDir() + "/../../docs/evaluation/evaluation.json"; }
 std::string DefaultFeatureTablePath() { return DefaultModelDir() + "/../../data/features.csv.gz"; }
+std::string DefaultBatchStorePath() { return DefaultModelDir() + "/../../data/zoo.csv.gz"; }
 
 }  // namespace acesniper::cli

@@ -32,5 +32,6 @@ Result<std::vector<HrmVector>> LoadHrmVectors(const std::vector<std::string>& fi
 // results (measured and held-out predicted latencies) and the feature table.
 std::string DefaultLatencyTablePath();
 std::string DefaultFeatureTablePath();
+std::string DefaultBatchStorePath();  // data/zoo.csv.gz: the zoo at batch 1 and 16
 
 }  // namespace acesniper::cli

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "acesniper/analyze/feature_table.h"
+#include "acesniper/measure/store.h"
 #include "acesniper/report/svg_plot.h"
 #include "acesniper/simulate/fluid_bound.h"
 #include "acesniper/simulate/scenario.h"
@@ -30,6 +31,7 @@ struct SimulateArgs {
   std::string cluster;
   std::string latencies;
   std::string features;
+  std::string batch_store;
   std::string method = "NNS+HRM";
   int d = 50;
   std::string rates = "5:70:5";
@@ -154,6 +156,22 @@ int RunSimulate(const SimulateArgs& a) {
   }
   Result<Scenario> scenario = a.cluster.empty() ? DefaultScenario(*table) : LoadScenario(a.cluster, *table);
   if (!scenario.ok()) return fail(scenario.status());
+  const int batch = scenario->workload.tasks.batch;
+  if (batch > 1) {  // the inferences run in batches: what a batch really takes comes from a store
+    const std::string store =
+        fs::proximate(a.batch_store.empty() ? DefaultBatchStorePath() : a.batch_store, ec).lexically_normal().string();
+    Result<std::vector<MeasurementRecord>> rows = ReadStore(store);
+    if (!rows.ok()) return fail(rows.status().WithContext("--batch-latencies (tasks run at batch " + std::to_string(batch) + ")"));
+    BatchLatencies batch_ms;
+    for (const MeasurementRecord& r : *rows)
+      if (r.batch == batch && r.status == MeasureStatus::kOk) batch_ms[{r.network, r.platform}] = r.median_ms;
+    const size_t changed = UseBatchLatencies(&scenario->workload.table, batch_ms, batch);
+    if (changed == 0)
+      return fail(Status::NotFound("'" + store + "' has no network of the task set measured at batch " +
+                                   std::to_string(batch) + " on every platform of the latency table"));
+    std::cerr << me << "note: " << changed << " of " << scenario->workload.table.networks.size()
+              << " task networks run at their measured batch-" << batch << " latency (" << store << ")\n";
+  }
   std::vector<PolicyKind> policies;
   if (a.policies == "all") {
     policies = AllPolicies();
@@ -205,10 +223,15 @@ int RunSimulate(const SimulateArgs& a) {
   std::ostringstream cmd;
   cmd << "acesniper simulate" << (a.cluster.empty() ? "" : " --cluster " + a.cluster) << " --rates " << a.rates
       << " --duration " << a.duration << " --policies " << a.policies << " --seed " << a.seed;
+  if (!a.batch_store.empty()) cmd << " --batch-latencies " << a.batch_store;
   if (!a.shares.empty()) cmd << " --new-network-share " << a.shares << " --share-rate " << a.share_rate;
   j["command"] = cmd.str();
-  j["latencies"] = table->source;
-  j["networks"] = table->networks.size();
+  const LatencyTable& used = scenario->workload.table;
+  j["latencies"] = used.source;
+  j["networks"] = used.networks.size();
+  j["network_names"] = used.networks;
+  j["task_networks"] = scenario->workload.tasks.networks;
+  j["task_batch"] = scenario->workload.tasks.batch;
   j["time_spinner_features"] = !table->features.empty();
   j["nodes"] = nlohmann::json::array();
   for (const ClusterNode& n : scenario->workload.nodes)
@@ -226,7 +249,7 @@ int RunSimulate(const SimulateArgs& a) {
 
   std::ostringstream md;
   md << std::fixed;
-  md << "# Cluster simulation\n\n`" << cmd.str() << "`\n\nLatencies: " << table->source << "; " << table->networks.size()
+  md << "# Cluster simulation\n\n`" << cmd.str() << "`\n\nLatencies: " << used.source << "; " << used.networks.size()
      << " networks, " << scenario->workload.nodes.size() << " nodes. Fluid upper bound on throughput: "
      << std::setprecision(1) << *bound << " tasks/s.\n\n";
   md << "| rate | policy | TPS | goodput | AWT (s) | p99 Tr (s) | deadlines met | load std | zero-wait Tr (s) |\n"
@@ -277,6 +300,8 @@ void AddSimulateCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--cluster", a->cluster, "cluster file (YAML); default: the paper-like 10-node scenario");
   cmd->add_option("--latencies", a->latencies,
                   "an `acesniper evaluate` JSON: measured and held-out predicted latencies (default: docs/evaluation/evaluation.json)");
+  cmd->add_option("--batch-latencies", a->batch_store,
+                  "measurement store with the batch the cluster file's tasks run at (default: data/zoo.csv.gz)");
   cmd->add_option("--features", a->features, "feature table of those networks, for the time spinner (default: data/features.csv.gz)");
   cmd->add_option("--method", a->method, "the evaluation method whose predictions Ace-Sniper uses");
   cmd->add_option("--d", a->d, "its number of reference networks");

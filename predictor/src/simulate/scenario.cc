@@ -93,7 +93,8 @@ Result<Scenario> ParseScenario(const std::string& yaml_text, const LatencyTable&
     ACESNIPER_RETURN_IF_ERROR(ParseNodes(root["nodes"], table, &s.workload.nodes));
     if (const YAML::Node t = root["tasks"]) {
       ACESNIPER_RETURN_IF_ERROR(CheckKeys(
-          t, {"inferences", "input_kb_per_inference", "result_kb_per_inference", "deadline_slack"}, "'tasks'"));
+          t, {"inferences", "input_kb_per_inference", "result_kb_per_inference", "deadline_slack", "networks", "batch"},
+          "'tasks'"));
       TaskTemplate& tt = s.workload.tasks;
       double inferences = tt.inferences, in_kb = tt.input_mb_per_inference * 1000, out_kb = tt.result_mb_per_inference * 1000;
       ACESNIPER_RETURN_IF_ERROR(Number(t, "inferences", "'tasks'", &inferences));
@@ -102,6 +103,18 @@ Result<Scenario> ParseScenario(const std::string& yaml_text, const LatencyTable&
       ACESNIPER_RETURN_IF_ERROR(Number(t, "input_kb_per_inference", "'tasks'", &in_kb, true));
       ACESNIPER_RETURN_IF_ERROR(Number(t, "result_kb_per_inference", "'tasks'", &out_kb, true));
       tt.inferences = static_cast<int>(inferences);
+      double batch = tt.batch;
+      ACESNIPER_RETURN_IF_ERROR(Number(t, "batch", "'tasks'", &batch));
+      if (batch != std::floor(batch) || batch > inferences)
+        return Status::InvalidArgument("'tasks': 'batch' must be a whole number from 1 to 'inferences'");
+      tt.batch = static_cast<int>(batch);
+      if (const YAML::Node set = t["networks"]) {
+        if (!set.IsScalar()) return Status::InvalidArgument("'tasks': 'networks' must be one of all, random, zoo");
+        Result<LatencyTable> chosen = SelectNetworks(s.workload.table, set.Scalar());
+        if (!chosen.ok()) return chosen.status().WithContext("'tasks': 'networks'");
+        tt.networks = set.Scalar();
+        s.workload.table = std::move(*chosen);
+      }
       tt.input_mb_per_inference = in_kb / 1000;
       tt.result_mb_per_inference = out_kb / 1000;
       if (const YAML::Node slack = t["deadline_slack"]) {
@@ -159,7 +172,8 @@ nodes:
   - {name: eager1, platform: torch-eager-1t, bandwidth_mbps: 1000, link_latency_ms: 1, count: 2}
   - {name: refblas, platform: torch-refblas-2t, bandwidth_mbps: 200, link_latency_ms: 5}
   - {name: noonednn, platform: torch-noonednn-2t, bandwidth_mbps: 100, link_latency_ms: 5}
-tasks: {inferences: 16, input_kb_per_inference: 150, result_kb_per_inference: 1, deadline_slack: [2, 6]}
+tasks: {inferences: 16, networks: random, input_kb_per_inference: 150, result_kb_per_inference: 1,
+        deadline_slack: [2, 6]}
 policy: {queue_cap: 4, time_spinner: true, max_slowdown: 2}
 )";
 }

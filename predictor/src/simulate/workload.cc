@@ -29,10 +29,12 @@ Result<LatencyTable> LatencyTableFromEvaluation(const std::string& path, const s
     return Status::InvalidArgument("'" + path + "' has no 'results' array (is it `acesniper evaluate` output?)");
   // platform -> network -> (measured, predicted)
   std::map<std::string, std::map<std::string, std::pair<double, double>>> cells;
+  std::map<std::string, std::string> set_of;  // network -> its test set
   try {
     for (const nlohmann::json& r : j["results"]) {
       if (r.at("method").get<std::string>() != method || r.at("d").get<int>() != d) continue;
       const std::string platform = r.at("platform").get<std::string>();
+      const std::string set = r.value("network_set", std::string("random"));
       const auto names = r.at("networks").get<std::vector<std::string>>();
       const auto measured = r.at("measured_ms").get<std::vector<double>>();
       const auto predicted = r.at("predicted_ms").get<std::vector<double>>();
@@ -42,6 +44,7 @@ Result<LatencyTable> LatencyTableFromEvaluation(const std::string& path, const s
         if (!(measured[i] > 0) || !(predicted[i] > 0) || !std::isfinite(measured[i]) || !std::isfinite(predicted[i]))
           continue;  // not runnable there, or not measured: the network is dropped below
         cells[platform][names[i]] = {measured[i], predicted[i]};
+        set_of[names[i]] = set;
       }
     }
   } catch (const nlohmann::json::exception& e) {
@@ -55,7 +58,11 @@ Result<LatencyTable> LatencyTableFromEvaluation(const std::string& path, const s
   for (const auto& [name, value] : cells.begin()->second) {
     bool everywhere = true;
     for (const auto& [platform, nets] : cells) everywhere = everywhere && nets.count(name);
-    if (everywhere) t.networks.push_back(name);
+    if (everywhere) {
+      t.networks.push_back(name);
+      t.network_sets.push_back(set_of.at(name));
+      t.measured_batch.push_back(1);
+    }
   }
   if (t.networks.empty()) return Status::NotFound("'" + path + "': no network has results on every platform");
   const auto rows = static_cast<Eigen::Index>(t.networks.size()), cols = static_cast<Eigen::Index>(t.platforms.size());
@@ -70,6 +77,53 @@ Result<LatencyTable> LatencyTableFromEvaluation(const std::string& path, const s
     }
   }
   return t;
+}
+
+Result<LatencyTable> SelectNetworks(const LatencyTable& t, const std::string& set) {
+  if (set != "all" && set != "random" && set != "zoo")
+    return Status::InvalidArgument("network set '" + set + "' is not one of all, random, zoo");
+  if (set == "all") return t;
+  std::vector<Eigen::Index> keep;
+  for (size_t n = 0; n < t.networks.size(); ++n)
+    if (n < t.network_sets.size() && t.network_sets[n] == set) keep.push_back(static_cast<Eigen::Index>(n));
+  if (keep.empty()) return Status::NotFound("the latency table (" + t.source + ") has no " + set + " networks");
+  LatencyTable out;
+  out.platforms = t.platforms;
+  out.source = t.source + ", " + set + " networks";
+  const Eigen::Index cols = static_cast<Eigen::Index>(t.platforms.size());
+  out.measured_ms.resize(static_cast<Eigen::Index>(keep.size()), cols);
+  out.predicted_ms.resize(static_cast<Eigen::Index>(keep.size()), cols);
+  for (size_t k = 0; k < keep.size(); ++k) {
+    const Eigen::Index n = keep[k];
+    const size_t i = static_cast<size_t>(n);
+    out.networks.push_back(t.networks[i]);
+    out.network_sets.push_back(t.network_sets[i]);
+    out.measured_batch.push_back(i < t.measured_batch.size() ? t.measured_batch[i] : 1);
+    if (!t.features.empty()) out.features.push_back(t.features[i]);
+    out.measured_ms.row(static_cast<Eigen::Index>(k)) = t.measured_ms.row(n);
+    out.predicted_ms.row(static_cast<Eigen::Index>(k)) = t.predicted_ms.row(n);
+  }
+  return out;
+}
+
+size_t UseBatchLatencies(LatencyTable* t, const BatchLatencies& batch_ms, int batch) {
+  if (batch < 1) return 0;
+  t->measured_batch.resize(t->networks.size(), 1);
+  size_t changed = 0;
+  for (size_t n = 0; n < t->networks.size(); ++n) {
+    std::vector<double> row;
+    for (const std::string& platform : t->platforms) {
+      auto it = batch_ms.find({t->networks[n], platform});
+      if (it == batch_ms.end() || !(it->second > 0) || !std::isfinite(it->second)) break;
+      row.push_back(it->second / batch);
+    }
+    if (row.size() != t->platforms.size()) continue;
+    for (size_t p = 0; p < row.size(); ++p) t->measured_ms(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(p)) = row[p];
+    t->measured_batch[n] = batch;
+    ++changed;
+  }
+  if (changed > 0) t->source += ", measured at batch " + std::to_string(batch) + " where known";
+  return changed;
 }
 
 double ZeroWaitSeconds(const Workload& w, int network, const TaskTemplate& tt) {

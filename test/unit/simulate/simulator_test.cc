@@ -152,9 +152,14 @@ TEST_CASE("cluster files: the default parses; bad ones name what is wrong", "[si
 
   LatencyTable six;
   six.platforms = {"torch-eager-1t", "torch-eager-2t", "torch-frozen-2t", "torch-noonednn-2t", "torch-refblas-2t", "opencv-2t"};
+  six.networks = {"gen-1-0", "resnet50"};
+  six.network_sets = {"random", "zoo"};
+  six.measured_ms = Eigen::MatrixXd::Ones(2, 6);
+  six.predicted_ms = Eigen::MatrixXd::Ones(2, 6);
   auto def = DefaultScenario(six);
   REQUIRE(def.ok());
   CHECK(def->workload.nodes.size() == 10);
+  CHECK(def->workload.table.networks == std::vector<std::string>{"gen-1-0"});  // the default draws random networks
 }
 
 TEST_CASE("latency tables come from evaluation JSON; malformed ones are errors", "[simulate]") {
@@ -167,6 +172,7 @@ TEST_CASE("latency tables come from evaluation JSON; malformed ones are errors",
   auto t = LatencyTableFromEvaluation(path, "NNS+HRM", 50);
   REQUIRE(t.ok());
   CHECK(t->networks == std::vector<std::string>{"a", "b"});  // c is not on every platform
+  CHECK(t->network_sets == std::vector<std::string>{"random", "random"});  // results without a set are random ones
   CHECK(t->measured_ms(1, 1) == 4);
   CHECK(t->predicted_ms(0, 0) == Approx(1.1));
   CHECK(LatencyTableFromEvaluation(path, "NNS+HRM", 10).status().message().find("d = 10") != std::string::npos);
@@ -175,4 +181,43 @@ TEST_CASE("latency tables come from evaluation JSON; malformed ones are errors",
   std::ofstream(dir.File("notjson.json")) << "{";
   CHECK(LatencyTableFromEvaluation(dir.File("notjson.json"), "NNS+HRM", 50).status().message().find("not JSON") != std::string::npos);
   CHECK_FALSE(LatencyTableFromEvaluation(dir.File("missing.json"), "NNS+HRM", 50).ok());
+}
+
+TEST_CASE("tasks can draw one network set and run at a measured batch size", "[simulate]") {
+  LatencyTable table = testing::TwoNodeWorkload().table;
+  table.network_sets = {"random", "zoo"};
+  table.measured_batch = {1, 1};
+  table.features = {{1.0}, {2.0}};
+
+  auto zoo = SelectNetworks(table, "zoo");
+  REQUIRE(zoo.ok());
+  CHECK(zoo->networks == std::vector<std::string>{"net-b"});
+  CHECK(zoo->measured_ms(0, 1) == 400);
+  CHECK(zoo->predicted_ms(0, 0) == Approx(220));
+  CHECK(zoo->features == std::vector<std::vector<double>>{{2.0}});
+  CHECK(SelectNetworks(table, "all")->networks.size() == 2);
+  CHECK(SelectNetworks(table, "gpu").status().message().find("'gpu'") != std::string::npos);
+  LatencyTable random_only = *SelectNetworks(table, "random");
+  CHECK(SelectNetworks(random_only, "zoo").status().message().find("no zoo networks") != std::string::npos);
+
+  // net-b measured at batch 4 on both platforms, net-a only on one: net-a keeps its batch-1 cost.
+  BatchLatencies batch_ms = {{{"net-b", "fast"}, 480}, {{"net-b", "slow"}, 1200}, {{"net-a", "fast"}, 300}};
+  LatencyTable batched = table;
+  CHECK(UseBatchLatencies(&batched, batch_ms, 4) == 1);
+  CHECK(batched.measured_ms(1, 0) == Approx(120));  // 480 ms for 4 inferences
+  CHECK(batched.measured_ms(1, 1) == Approx(300));
+  CHECK(batched.measured_ms(0, 0) == 100);
+  CHECK(batched.predicted_ms(1, 0) == Approx(220));  // the model's batch-1 prediction stays
+  CHECK(batched.measured_batch == std::vector<int>{1, 4});
+  CHECK(UseBatchLatencies(&batched, {}, 4) == 0);
+
+  auto s = ParseScenario("nodes:\n  - {name: a, platform: fast}\ntasks: {inferences: 16, batch: 16, networks: zoo}\n", table);
+  REQUIRE(s.ok());
+  CHECK(s->workload.tasks.batch == 16);
+  CHECK(s->workload.table.networks == std::vector<std::string>{"net-b"});
+  auto error = [&](const std::string& yaml) { return ParseScenario(yaml, table).status().message(); };
+  CHECK(error("nodes:\n  - {name: a, platform: fast}\ntasks: {inferences: 4, batch: 8}\n").find("'batch'") != std::string::npos);
+  CHECK(error("nodes:\n  - {name: a, platform: fast}\ntasks: {batch: 2.5}\n").find("'batch'") != std::string::npos);
+  CHECK(error("nodes:\n  - {name: a, platform: fast}\ntasks: {networks: [zoo]}\n").find("'networks'") != std::string::npos);
+  CHECK(error("nodes:\n  - {name: a, platform: fast}\ntasks: {networks: imagenet}\n").find("'imagenet'") != std::string::npos);
 }

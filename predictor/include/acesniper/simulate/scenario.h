@@ -3,7 +3,10 @@
 //   nodes:
 //     - {name: jetson-a, platform: torch-frozen-2t, bandwidth_mbps: 1000, link_latency_ms: 1, count: 2}
 //   tasks: {inferences: 16, input_kb_per_inference: 150, result_kb_per_inference: 1,
-//           deadline_slack: [2, 6]}
+//           deadline_slack: [2, 6], networks: random, batch: 1}
+//
+// `networks` picks the latency table's task networks (random, zoo or all); `batch` runs the
+// inferences in batches of that size where the networks were measured at it (UseBatchLatencies).
 //   policy: {queue_cap: 4, time_spinner: true}
 //
 // Every key is checked: an unknown key, a wrong type, a non-positive size or a platform the

@@ -3,7 +3,9 @@
 // how tasks are drawn. Built from a cluster file (scenario.h) and a latency table.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -16,6 +18,8 @@ namespace acesniper {
 // Per-inference latencies (ms) of networks (rows) on platforms (columns). NaN: not known.
 struct LatencyTable {
   std::vector<std::string> networks, platforms;
+  std::vector<std::string> network_sets;  // per network: "random" or "zoo" (the evaluation's test sets)
+  std::vector<int> measured_batch;        // per network: the batch its measured_ms comes from (1 or B)
   Eigen::MatrixXd measured_ms, predicted_ms;
   std::vector<std::vector<double>> features;  // per network (FeatureDefs() order); may be empty
   std::string source;                         // where it came from (file, method, d)
@@ -29,12 +33,27 @@ struct LatencyTable {
 // every platform are kept. Errors name the file and what is missing.
 Result<LatencyTable> LatencyTableFromEvaluation(const std::string& path, const std::string& method, int d);
 
+// The networks of one set: "random", "zoo", or "all" (every one). An error when none is left.
+Result<LatencyTable> SelectNetworks(const LatencyTable& t, const std::string& set);
+
+// Measured latencies at batch B, keyed by (network, platform): the median of one run of B inferences.
+using BatchLatencies = std::map<std::pair<std::string, std::string>, double>;
+
+// A task's inferences run as batches of B where B-batch measurements exist: a network measured at
+// batch B on every platform of the table gets measured_ms = (batch-B median) / B, the measured
+// per-inference cost of batching (predicted_ms is left as the model's batch-1 prediction: the
+// policies that use predictions learn the batching gain from finished tasks). Returns how many
+// networks changed.
+size_t UseBatchLatencies(LatencyTable* t, const BatchLatencies& batch_ms, int batch);
+
 // How tasks are drawn.
 struct TaskTemplate {
   int inferences = 16;                      // a batch of 16, run as 16 inferences one after another
   double input_mb_per_inference = 0.15;     // a JPEG-compressed 224x224 image
   double result_mb_per_inference = 0.001;
   double deadline_slack_min = 2, deadline_slack_max = 6;  // Tm = slack x best zero-wait response
+  std::string networks = "random";  // which of the latency table's networks tasks use: random, zoo, all
+  int batch = 1;  // the batch size the inferences run in, where measured at it (UseBatchLatencies)
 };
 
 struct Workload {
