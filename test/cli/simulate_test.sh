@@ -51,5 +51,14 @@ expect "latencies without results" error "no results" -- "$BIN" simulate --laten
 echo '{' > "$work/broken.json"
 expect "latencies not JSON" error "not JSON" -- "$BIN" simulate --latencies "$work/broken.json" --rates 5
 
+# Zoo tasks run as measured batches of 16 (the committed data/zoo.csv.gz), and its bad inputs.
+zoo="$(dirname "$0")/../../docs/simulation/zoo-batch16.yaml"
+expect "zoo tasks at batch 16" ok "measured at batch 16; 11 networks" -- "$BIN" simulate --cluster "$zoo" --rates 1 --duration 30
+expect "batch store missing" error "none.csv.gz" -- "$BIN" simulate --cluster "$zoo" --batch-latencies "$work/none.csv.gz" --rates 1
+echo "platform,platform_id,network,network_hash,batch,status,median_ms,mad_ms,min_ms,cv,runs,rejected,visits,visit_spread,flops,measured_at,message" > "$work/no-batch16.csv"
+expect "no batch-16 rows" error "measured at batch 16" -- "$BIN" simulate --cluster "$zoo" --batch-latencies "$work/no-batch16.csv" --rates 1
+printf 'nodes:\n  - {name: x, platform: opencv-2t}\ntasks: {networks: imagenet}\n' > "$work/bad-set.yaml"
+expect "unknown network set" error "imagenet" -- "$BIN" simulate --cluster "$work/bad-set.yaml" --rates 1
+
 echo "simulate_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

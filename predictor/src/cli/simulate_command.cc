@@ -165,12 +165,13 @@ int RunSimulate(const SimulateArgs& a) {
     BatchLatencies batch_ms;
     for (const MeasurementRecord& r : *rows)
       if (r.batch == batch && r.status == MeasureStatus::kOk) batch_ms[{r.network, r.platform}] = r.median_ms;
-    const size_t changed = UseBatchLatencies(&scenario->workload.table, batch_ms, batch);
-    if (changed == 0)
+    const size_t before = scenario->workload.table.networks.size();
+    const size_t left = UseBatchLatencies(&scenario->workload.table, batch_ms, batch);
+    if (left == 0)
       return fail(Status::NotFound("'" + store + "' has no network of the task set measured at batch " +
                                    std::to_string(batch) + " on every platform of the latency table"));
-    std::cerr << me << "note: " << changed << " of " << scenario->workload.table.networks.size()
-              << " task networks run at their measured batch-" << batch << " latency (" << store << ")\n";
+    std::cerr << me << "note: " << left << " of " << before << " task networks are measured at batch " << batch
+              << " on every platform (" << store << "); the others are left out\n";
   }
   std::vector<PolicyKind> policies;
   if (a.policies == "all") {

@@ -108,22 +108,37 @@ Result<LatencyTable> SelectNetworks(const LatencyTable& t, const std::string& se
 
 size_t UseBatchLatencies(LatencyTable* t, const BatchLatencies& batch_ms, int batch) {
   if (batch < 1) return 0;
-  t->measured_batch.resize(t->networks.size(), 1);
-  size_t changed = 0;
+  std::vector<std::string> sets = t->network_sets;
+  sets.resize(t->networks.size(), "random");
+  std::vector<Eigen::Index> keep;
+  Eigen::MatrixXd per_inference(t->measured_ms.rows(), t->measured_ms.cols());
   for (size_t n = 0; n < t->networks.size(); ++n) {
-    std::vector<double> row;
-    for (const std::string& platform : t->platforms) {
-      auto it = batch_ms.find({t->networks[n], platform});
+    size_t known = 0;
+    for (size_t p = 0; p < t->platforms.size(); ++p) {
+      auto it = batch_ms.find({t->networks[n], t->platforms[p]});
       if (it == batch_ms.end() || !(it->second > 0) || !std::isfinite(it->second)) break;
-      row.push_back(it->second / batch);
+      per_inference(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(p)) = it->second / batch;
+      ++known;
     }
-    if (row.size() != t->platforms.size()) continue;
-    for (size_t p = 0; p < row.size(); ++p) t->measured_ms(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(p)) = row[p];
-    t->measured_batch[n] = batch;
-    ++changed;
+    if (known == t->platforms.size()) keep.push_back(static_cast<Eigen::Index>(n));
   }
-  if (changed > 0) t->source += ", measured at batch " + std::to_string(batch) + " where known";
-  return changed;
+  LatencyTable out;
+  out.platforms = t->platforms;
+  out.source = t->source + ", measured at batch " + std::to_string(batch);
+  out.measured_ms.resize(static_cast<Eigen::Index>(keep.size()), per_inference.cols());
+  out.predicted_ms.resize(static_cast<Eigen::Index>(keep.size()), per_inference.cols());
+  for (size_t k = 0; k < keep.size(); ++k) {
+    const Eigen::Index n = keep[k];
+    const size_t i = static_cast<size_t>(n);
+    out.networks.push_back(t->networks[i]);
+    out.network_sets.push_back(sets[i]);
+    out.measured_batch.push_back(batch);
+    if (!t->features.empty()) out.features.push_back(t->features[i]);
+    out.measured_ms.row(static_cast<Eigen::Index>(k)) = per_inference.row(n);
+    out.predicted_ms.row(static_cast<Eigen::Index>(k)) = t->predicted_ms.row(n);
+  }
+  *t = std::move(out);
+  return keep.size();
 }
 
 double ZeroWaitSeconds(const Workload& w, int network, const TaskTemplate& tt) {

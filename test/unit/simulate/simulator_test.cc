@@ -200,16 +200,19 @@ TEST_CASE("tasks can draw one network set and run at a measured batch size", "[s
   LatencyTable random_only = *SelectNetworks(table, "random");
   CHECK(SelectNetworks(random_only, "zoo").status().message().find("no zoo networks") != std::string::npos);
 
-  // net-b measured at batch 4 on both platforms, net-a only on one: net-a keeps its batch-1 cost.
+  // net-b measured at batch 4 on both platforms, net-a only on one: net-a is left out.
   BatchLatencies batch_ms = {{{"net-b", "fast"}, 480}, {{"net-b", "slow"}, 1200}, {{"net-a", "fast"}, 300}};
   LatencyTable batched = table;
   CHECK(UseBatchLatencies(&batched, batch_ms, 4) == 1);
-  CHECK(batched.measured_ms(1, 0) == Approx(120));  // 480 ms for 4 inferences
-  CHECK(batched.measured_ms(1, 1) == Approx(300));
-  CHECK(batched.measured_ms(0, 0) == 100);
-  CHECK(batched.predicted_ms(1, 0) == Approx(220));  // the model's batch-1 prediction stays
-  CHECK(batched.measured_batch == std::vector<int>{1, 4});
+  CHECK(batched.networks == std::vector<std::string>{"net-b"});
+  CHECK(batched.network_sets == std::vector<std::string>{"zoo"});
+  CHECK(batched.measured_ms(0, 0) == Approx(120));  // 480 ms for 4 inferences
+  CHECK(batched.measured_ms(0, 1) == Approx(300));
+  CHECK(batched.predicted_ms(0, 0) == Approx(220));  // the model's batch-1 prediction stays
+  CHECK(batched.features == std::vector<std::vector<double>>{{2.0}});
+  CHECK(batched.measured_batch == std::vector<int>{4});
   CHECK(UseBatchLatencies(&batched, {}, 4) == 0);
+  CHECK(batched.networks.empty());
 
   auto s = ParseScenario("nodes:\n  - {name: a, platform: fast}\ntasks: {inferences: 16, batch: 16, networks: zoo}\n", table);
   REQUIRE(s.ok());

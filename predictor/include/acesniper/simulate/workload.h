@@ -39,11 +39,11 @@ Result<LatencyTable> SelectNetworks(const LatencyTable& t, const std::string& se
 // Measured latencies at batch B, keyed by (network, platform): the median of one run of B inferences.
 using BatchLatencies = std::map<std::pair<std::string, std::string>, double>;
 
-// A task's inferences run as batches of B where B-batch measurements exist: a network measured at
-// batch B on every platform of the table gets measured_ms = (batch-B median) / B, the measured
-// per-inference cost of batching (predicted_ms is left as the model's batch-1 prediction: the
-// policies that use predictions learn the batching gain from finished tasks). Returns how many
-// networks changed.
+// Tasks whose inferences run as batches of B: a network measured at batch B on every platform of
+// the table gets measured_ms = (batch-B median) / B, the measured per-inference cost of batching
+// (predicted_ms is left as the model's batch-1 prediction: the policies that use predictions
+// learn the batching gain from finished tasks). The other networks are removed: what a batch of
+// them takes is not known everywhere. Returns how many networks are left.
 size_t UseBatchLatencies(LatencyTable* t, const BatchLatencies& batch_ms, int batch);
 
 // How tasks are drawn.
