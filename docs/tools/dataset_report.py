@@ -121,7 +121,7 @@ def zoo_table(rows):
             cells = []
             for p in plats:
                 r = by.get((p, n))
-                cells.append("" if r is None else (f"{float(r['median_ms']):.1f}" if r["status"] == "ok" else r["status"]))
+                cells.append("not measured" if r is None else (f"{float(r['median_ms']):.1f}" if r["status"] == "ok" else r["status"]))
             print(f"| {n} | " + " | ".join(cells) + " |")
 
 
