@@ -35,6 +35,8 @@ echo "== predicting the zoo on them (batch 1) -> build/report/zoo-predictions.js
   > build/report/zoo-predictions.json
 echo "== simulating the default 10-node cluster, four policies (100 s of arrivals; docs/policy.md has the full 400 s sweep) -> build/report/simulation"
 "$BIN" simulate --rates 10,20,40,70 --duration 100 --out-dir build/report/simulation
+echo "== the same cluster with zoo tasks run as measured batches of 16 (docs/simulation/zoo-batch16.yaml) -> build/report/simulation-zoo"
+"$BIN" simulate --cluster docs/simulation/zoo-batch16.yaml --rates 1,2,3 --duration 100 --out-dir build/report/simulation-zoo
 echo "== the scheduler extender on this machine's two platforms as nodes: where deadline pods go -> build/report/extender"
 /usr/bin/python3 scripts/extender-demo.py build/bin/acesniper-extender build/report/extender \
   build/report/hrm-torch-frozen-2t.json build/report/hrm-opencv-2t.json
