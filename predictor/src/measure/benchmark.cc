@@ -144,6 +144,7 @@ class BenchmarkRun {
       for (size_t i : pending) {
         WorkerProcess::ReadError why = WorkerProcess::ReadError::kGone;
         Result<std::string> reply = sent.ok() ? worker_.ReadLine(deadline, &why) : Result<std::string>(sent);
+        const double waited = deadline;
         deadline = 60;  // the rest follow at once
         if (!reply.ok()) {
           if (block.size() > 1) {
@@ -156,7 +157,7 @@ class BenchmarkRun {
           MeasurementRecord rec = NewRecord(*block[i]);
           if (why == WorkerProcess::ReadError::kTimeout) {
             rec.status = MeasureStatus::kTimeout;
-            rec.message = "no result within " + std::to_string(static_cast<int>(deadline)) + " s; worker killed";
+            rec.message = "no result within " + std::to_string(static_cast<int>(waited)) + " s (this visit's share of --timeout); worker killed";
           } else {
             rec.status = MeasureStatus::kCrashed;
             rec.message = reply.status().message();
