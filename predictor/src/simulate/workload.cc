@@ -79,6 +79,31 @@ Result<LatencyTable> LatencyTableFromEvaluation(const std::string& path, const s
   return t;
 }
 
+namespace {
+
+// The rows `keep` of `t`, in that order; `note` is added to the source.
+LatencyTable KeepRows(const LatencyTable& t, const std::vector<Eigen::Index>& keep, const std::string& note) {
+  LatencyTable out;
+  out.platforms = t.platforms;
+  out.source = t.source + ", " + note;
+  const auto rows = static_cast<Eigen::Index>(keep.size());
+  out.measured_ms.resize(rows, t.measured_ms.cols());
+  out.predicted_ms.resize(rows, t.predicted_ms.cols());
+  for (Eigen::Index k = 0; k < rows; ++k) {
+    const Eigen::Index n = keep[static_cast<size_t>(k)];
+    const size_t i = static_cast<size_t>(n);
+    out.networks.push_back(t.networks[i]);
+    out.network_sets.push_back(i < t.network_sets.size() ? t.network_sets[i] : "random");
+    out.measured_batch.push_back(i < t.measured_batch.size() ? t.measured_batch[i] : 1);
+    if (!t.features.empty()) out.features.push_back(t.features[i]);
+    out.measured_ms.row(k) = t.measured_ms.row(n);
+    out.predicted_ms.row(k) = t.predicted_ms.row(n);
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<LatencyTable> SelectNetworks(const LatencyTable& t, const std::string& set) {
   if (set != "all" && set != "random" && set != "zoo")
     return Status::InvalidArgument("network set '" + set + "' is not one of all, random, zoo");
@@ -87,57 +112,24 @@ Result<LatencyTable> SelectNetworks(const LatencyTable& t, const std::string& se
   for (size_t n = 0; n < t.networks.size(); ++n)
     if (n < t.network_sets.size() && t.network_sets[n] == set) keep.push_back(static_cast<Eigen::Index>(n));
   if (keep.empty()) return Status::NotFound("the latency table (" + t.source + ") has no " + set + " networks");
-  LatencyTable out;
-  out.platforms = t.platforms;
-  out.source = t.source + ", " + set + " networks";
-  const Eigen::Index cols = static_cast<Eigen::Index>(t.platforms.size());
-  out.measured_ms.resize(static_cast<Eigen::Index>(keep.size()), cols);
-  out.predicted_ms.resize(static_cast<Eigen::Index>(keep.size()), cols);
-  for (size_t k = 0; k < keep.size(); ++k) {
-    const Eigen::Index n = keep[k];
-    const size_t i = static_cast<size_t>(n);
-    out.networks.push_back(t.networks[i]);
-    out.network_sets.push_back(t.network_sets[i]);
-    out.measured_batch.push_back(i < t.measured_batch.size() ? t.measured_batch[i] : 1);
-    if (!t.features.empty()) out.features.push_back(t.features[i]);
-    out.measured_ms.row(static_cast<Eigen::Index>(k)) = t.measured_ms.row(n);
-    out.predicted_ms.row(static_cast<Eigen::Index>(k)) = t.predicted_ms.row(n);
-  }
-  return out;
+  return KeepRows(t, keep, set + " networks");
 }
 
 size_t UseBatchLatencies(LatencyTable* t, const BatchLatencies& batch_ms, int batch) {
   if (batch < 1) return 0;
-  std::vector<std::string> sets = t->network_sets;
-  sets.resize(t->networks.size(), "random");
+  LatencyTable batched = *t;  // measured_ms becomes per-inference batch latency where known everywhere
   std::vector<Eigen::Index> keep;
-  Eigen::MatrixXd per_inference(t->measured_ms.rows(), t->measured_ms.cols());
   for (size_t n = 0; n < t->networks.size(); ++n) {
     size_t known = 0;
-    for (size_t p = 0; p < t->platforms.size(); ++p) {
+    for (size_t p = 0; p < t->platforms.size(); ++p, ++known) {
       auto it = batch_ms.find({t->networks[n], t->platforms[p]});
       if (it == batch_ms.end() || !(it->second > 0) || !std::isfinite(it->second)) break;
-      per_inference(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(p)) = it->second / batch;
-      ++known;
+      batched.measured_ms(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(p)) = it->second / batch;
     }
     if (known == t->platforms.size()) keep.push_back(static_cast<Eigen::Index>(n));
   }
-  LatencyTable out;
-  out.platforms = t->platforms;
-  out.source = t->source + ", measured at batch " + std::to_string(batch);
-  out.measured_ms.resize(static_cast<Eigen::Index>(keep.size()), per_inference.cols());
-  out.predicted_ms.resize(static_cast<Eigen::Index>(keep.size()), per_inference.cols());
-  for (size_t k = 0; k < keep.size(); ++k) {
-    const Eigen::Index n = keep[k];
-    const size_t i = static_cast<size_t>(n);
-    out.networks.push_back(t->networks[i]);
-    out.network_sets.push_back(sets[i]);
-    out.measured_batch.push_back(batch);
-    if (!t->features.empty()) out.features.push_back(t->features[i]);
-    out.measured_ms.row(static_cast<Eigen::Index>(k)) = per_inference.row(n);
-    out.predicted_ms.row(static_cast<Eigen::Index>(k)) = t->predicted_ms.row(n);
-  }
-  *t = std::move(out);
+  *t = KeepRows(batched, keep, "measured at batch " + std::to_string(batch));
+  t->measured_batch.assign(keep.size(), batch);
   return keep.size();
 }
 
