@@ -12,7 +12,12 @@ average out the way a shared CPU does); the first visit warms up fully, the late
 Writes OUT/gpu.csv (the store format of docs/dataset.md, appended and flushed row by row, so a run
 cut short keeps what it measured) and OUT/gpu.csv.platforms.jsonl.
 
+--resume-from STORE skips the (platform_id, network_hash, batch) rows that STORE (csv or csv.gz)
+already holds as ok, so a second lease measures only what the first did not (a failed or missing
+row is measured again; the publish step lets the new row replace the old one).
+
 Usage: python3 measure_cuda.py PACKED_DIR OUT_DIR [--dtype float32 --dtype float16] [--visits 3]
+       [--gpu-tag auto|NAME] [--resume-from STORE] [--deadline S] [--limit N] [--cpu-smoke-test]
 """
 import argparse
 import csv
@@ -103,6 +108,24 @@ def load(packed, name, dtype, device):
     return m.to(dtype)
 
 
+def gpu_tag(device):
+    """'h100' for 'NVIDIA H100 80GB HBM3', 'h200' for 'NVIDIA H200': the model number, lower case."""
+    if device != "cuda":
+        return "cpu"
+    for word in torch.cuda.get_device_name(0).split():
+        if any(c.isdigit() for c in word) and word.upper() != "NVIDIA":
+            return word.lower()
+    return "gpu"
+
+
+def measured_ok(path):
+    """{(platform_id, network_hash, batch)} of the ok rows of a store, plain or gzip."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", newline="") as f:
+        return {(r["platform_id"], r["network_hash"], int(r["batch"]))
+                for r in csv.DictReader(f) if r["status"] == "ok"}
+
+
 def fingerprint(dtype_name, device):
     gpu = {"name": "none (cpu smoke test)"}
     if device == "cuda":
@@ -131,7 +154,8 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--dtype", action="append", choices=["float32", "float16"])
     ap.add_argument("--visits", type=int, default=3)
-    ap.add_argument("--gpu-tag", default="h100", help="short GPU name in the platform name")
+    ap.add_argument("--gpu-tag", default="auto", help="short GPU name in the platform name (auto: from the device)")
+    ap.add_argument("--resume-from", help="store whose ok rows are not measured again")
     ap.add_argument("--deadline", type=float, help="seconds per dtype after which the rest is skipped")
     ap.add_argument("--limit", type=int, help="only the first N networks (a smoke test)")
     ap.add_argument("--cpu-smoke-test", action="store_true", help="run on the CPU to check the script")
@@ -144,6 +168,8 @@ def main():
         sys.exit("measure_cuda.py: no CUDA device")
     with open(os.path.join(a.packed, "networks.jsonl")) as f:
         networks = [json.loads(line) for line in f][:a.limit]
+    done = measured_ok(a.resume_from) if a.resume_from else set()
+    tag = gpu_tag(device) if a.gpu_tag == "auto" else a.gpu_tag
     os.makedirs(a.out, exist_ok=True)
     store = os.path.join(a.out, "gpu.csv")
     fresh = not os.path.exists(store)
@@ -155,7 +181,7 @@ def main():
     for dtype_name in a.dtype or ["float32", "float16"]:
         dtype = torch.float32 if dtype_name == "float32" else torch.float16
         short = "fp32" if dtype_name == "float32" else "fp16"
-        name = f"torch-cuda-{short}-{a.gpu_tag}"
+        name = f"torch-cuda-{short}-{tag}"
         fp, pid = fingerprint(dtype_name, device)
         plat_lines.append({"fingerprint": fp, "platform": name, "platform_id": pid})
         t0 = time.perf_counter()
@@ -165,8 +191,10 @@ def main():
         # One network at a time, its visits back to back, its row flushed at once: a run cut short
         # keeps every finished network. Graph-executor optimisation is off: TorchScript's GPU
         # fuser otherwise compiles kernels for each new network during the timed runs.
+        todo = [n for n in networks if any((pid, n["network_hash"], b) not in done for b in n["batches"])]
+        print(f"{name}: {len(todo)} of {len(networks)} networks to measure", flush=True)
         with torch.inference_mode(), torch.jit.optimized_execution(False):
-            for n in networks:
+            for n in todo:
                 if a.deadline and time.perf_counter() - t0 > a.deadline:
                     print(f"{name}: deadline reached", flush=True)
                     break
@@ -175,7 +203,7 @@ def main():
                     module = load(a.packed, n["name"], dtype, device)
                 except Exception as e:  # a network that does not load is reported, not fatal
                     err = f"load: {type(e).__name__}: {e}".replace("\n", " ")[:300]
-                for batch in n["batches"]:
+                for batch in [b for b in n["batches"] if (pid, n["network_hash"], b) not in done]:
                     row = {"platform": name, "platform_id": pid, "network": n["name"],
                            "network_hash": n["network_hash"], "batch": batch, "flops": f"{n['flops']:g}",
                            "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}

@@ -7,6 +7,12 @@ Writes OUT/NAME.pt.gz for each input and OUT/networks.jsonl: one line per networ
 belongs to, its network_hash and batch-1 FLOPs (copied from the CPU stores, so the rows join), its
 input shape and the batch sizes to time.
 
+Traced TorchScript can carry the tracing device as a constant: torchvision's swin_t builds its
+attention mask with `x.new_zeros(shape)`, which the trace records as `new_zeros(..., dtype=float32,
+device=cpu)`, so on a GPU it mixes a CPU mask into CUDA tensors and fails (the first H100 run,
+2026-11-27). device_neutral() gives such calls back their eager meaning (dtype and device of `x`)
+before packing; the output on the CPU is unchanged (test/python/check_gpu_tools.py).
+
 Usage: /usr/bin/python3 predictor/tools/pack_weightless.py OUT --index STORE:INDEX.jsonl[:DIR] ...
        [--zoo DIR --zoo-store data/work/zoo.csv] [--batch 1 --batch 16]
 """
@@ -16,9 +22,42 @@ import gzip
 import io
 import json
 import os
+import re
 import sys
+import zipfile
 
 import torch
+
+
+# A `tensor.new_*(size)` call as tracing on the CPU serialises it: dtype, layout and device fixed.
+# Its size may hold calls such as int(_3), one level deep.
+BAKED_NEW = re.compile(r'(torch\.new_(?:zeros|ones|empty|full)\((?:[^()]|\([^()]*\))*?)'
+                       r'dtype=\d+, layout=\d+, device=torch\.device\("cpu"\), pin_memory=False\)')
+INHERIT = r'\1dtype=None, layout=None, device=None, pin_memory=None)'
+
+
+def device_neutral(archive):
+    """(archive bytes, number of calls rewritten): baked CPU `new_*` calls inherit from their tensor.
+
+    The serialised code is edited (debug source maps dropped, as they point into the old text) and
+    the result is loaded and saved by torch again, so what comes out is a normal TorchScript archive."""
+    src = zipfile.ZipFile(io.BytesIO(archive))
+    edited, changed = io.BytesIO(), 0
+    with zipfile.ZipFile(edited, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            if info.filename.endswith(".debug_pkl"):
+                continue
+            body = src.read(info)
+            if info.filename.endswith(".py"):
+                text, n = BAKED_NEW.subn(INHERIT, body.decode())
+                changed, body = changed + n, text.encode()
+            dst.writestr(info.filename, body)
+    if not changed:
+        return archive, 0
+    m = torch.jit.load(io.BytesIO(edited.getvalue()), map_location="cpu")
+    out = io.BytesIO()
+    torch.jit.save(m, out)
+    return out.getvalue(), changed
 
 
 def zeroed_archive(path):
@@ -33,7 +72,9 @@ def zeroed_archive(path):
 
 
 def write_packed(out_dir, name, src):
-    data = zeroed_archive(src)
+    data, rewritten = device_neutral(zeroed_archive(src))
+    if rewritten:
+        print(f"{name}: {rewritten} traced CPU-device constant(s) made device-neutral")
     dst = os.path.join(out_dir, name + ".pt.gz")
     with gzip.open(dst, "wb", compresslevel=9) as f:
         f.write(data)
