@@ -54,6 +54,10 @@ expect "latencies not JSON" error "not JSON" -- "$BIN" simulate --latencies "$wo
 # Zoo tasks run as measured batches of 16 (the committed data/zoo.csv.gz), and its bad inputs.
 zoo="$(dirname "$0")/../../docs/simulation/zoo-batch16.yaml"
 expect "zoo tasks at batch 16" ok "measured at batch 16; 11 networks" -- "$BIN" simulate --cluster "$zoo" --rates 1 --duration 30
+# Fractional rates are printed as given, in the table and in the share sweep's heading.
+expect "fractional rate in the table" ok "| 0.25 | ace-sniper |" -- "$BIN" simulate --cluster "$zoo" --rates 0.25 --duration 30 --new-network-share 0 --share-rate 3.25
+cp "$work/out" "$work/fractional.md"
+expect "fractional share rate" ok "At 3.25 tasks/s" -- cat "$work/fractional.md"
 expect "batch store missing" error "none.csv.gz" -- "$BIN" simulate --cluster "$zoo" --batch-latencies "$work/none.csv.gz" --rates 1
 echo "platform,platform_id,network,network_hash,batch,status,median_ms,mad_ms,min_ms,cv,runs,rejected,visits,visit_spread,flops,measured_at,message" > "$work/no-batch16.csv"
 expect "no batch-16 rows" error "measured at batch 16" -- "$BIN" simulate --cluster "$zoo" --batch-latencies "$work/no-batch16.csv" --rates 1

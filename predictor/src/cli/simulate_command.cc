@@ -248,6 +248,12 @@ int RunSimulate(const SimulateArgs& a) {
   j["wall_seconds"] = {{"by_rate", rate_seconds}, {"by_new_network_share", share_seconds}};
   if (a.json) std::cout << j.dump(2) << "\n";
 
+  // A rate as given (0.25, 3.25, 70), not rounded by the table's fixed precision.
+  const auto rate_text = [](double rate) {
+    std::ostringstream o;
+    o << std::defaultfloat << std::setprecision(6) << rate;
+    return o.str();
+  };
   std::ostringstream md;
   md << std::fixed;
   md << "# Cluster simulation\n\n`" << cmd.str() << "`\n\nLatencies: " << used.source << "; " << used.networks.size()
@@ -256,11 +262,11 @@ int RunSimulate(const SimulateArgs& a) {
   md << "| rate | policy | TPS | goodput | AWT (s) | p99 Tr (s) | deadlines met | load std | zero-wait Tr (s) |\n"
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& r : by_rate)
-    md << "| " << std::setprecision(0) << r.rate_per_s << " | " << r.policy << " | " << std::setprecision(2) << r.tps << " | "
+    md << "| " << rate_text(r.rate_per_s) << " | " << r.policy << " | " << std::setprecision(2) << r.tps << " | "
        << r.goodput << " | " << std::setprecision(3) << r.awt_s << " | " << r.p99_response_s << " | " << std::setprecision(1)
        << 100 * r.deadline_attainment << " % | " << std::setprecision(3) << r.load_std << " | " << r.zero_wait_mean_s << " |\n";
   if (!by_share.empty()) {
-    md << "\nAt " << std::setprecision(0) << a.share_rate << " tasks/s, by share of never-measured networks:\n\n"
+    md << "\nAt " << rate_text(a.share_rate) << " tasks/s, by share of never-measured networks:\n\n"
        << "| new networks | policy | TPS | AWT (s) | deadlines met |\n|---:|---|---:|---:|---:|\n";
     for (const auto& r : by_share)
       md << "| " << std::setprecision(0) << 100 * r.new_network_share << " % | " << r.policy << " | " << std::setprecision(2)
@@ -280,7 +286,7 @@ int RunSimulate(const SimulateArgs& a) {
     WritePlot(a.out_dir + "/fig11-awt.svg", by_rate, policies, false, [](const SimulationResult& r) { return r.awt_s; },
               "Average waiting time", "tasks per second offered", "AWT (s)");
     WritePlot(a.out_dir + "/fig11-load-std.svg", by_rate, policies, false,
-              [](const SimulationResult& r) { return r.load_std; }, "ClusterNode load imbalance", "tasks per second offered",
+              [](const SimulationResult& r) { return r.load_std; }, "Node load imbalance", "tasks per second offered",
               "standard deviation of node busy share");
     if (!by_share.empty()) {
       WritePlot(a.out_dir + "/fig12-tps.svg", by_share, policies, true, [](const SimulationResult& r) { return r.tps; },
