@@ -64,5 +64,13 @@ expect "no batch-16 rows" error "measured at batch 16" -- "$BIN" simulate --clus
 printf 'nodes:\n  - {name: x, platform: opencv-2t}\ntasks: {networks: imagenet}\n' > "$work/bad-set.yaml"
 expect "unknown network set" error "imagenet" -- "$BIN" simulate --cluster "$work/bad-set.yaml" --rates 1
 
+# CPU and GPU platforms come from two evaluations (docs/evaluation and docs/evaluation/gpu).
+docs="$(dirname "$0")/../../docs"
+both="$docs/evaluation/evaluation.json,$docs/evaluation/gpu/evaluation.json"
+expect "CPU and GPU latency tables side by side" ok "evaluation.json (method NNS+HRM, d = 50) + " -- "$BIN" simulate --cluster "$docs/simulation/cpu-gpu.yaml" --latencies "$both" --rates 10 --duration 30
+expect "GPU nodes need the GPU table" error "torch-cuda-fp32-h100" -- "$BIN" simulate --cluster "$docs/simulation/cpu-gpu.yaml" --rates 10 --duration 30
+expect "a platform in two tables" error "is in two latency tables" -- "$BIN" simulate --latencies "$docs/evaluation/evaluation.json,$docs/evaluation/evaluation.json" --rates 10
+expect "one of the tables missing" error "none.json" -- "$BIN" simulate --latencies "$docs/evaluation/evaluation.json,$work/none.json" --rates 10
+
 echo "simulate_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

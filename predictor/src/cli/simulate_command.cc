@@ -131,10 +131,14 @@ int RunSimulate(const SimulateArgs& a) {
     return 1;
   };
   std::error_code ec;
-  const std::string latencies =
-      fs::proximate(a.latencies.empty() ? DefaultLatencyTablePath() : a.latencies, ec).lexically_normal().string();
-  Result<LatencyTable> table = LatencyTableFromEvaluation(latencies, a.method, a.d);
-  if (!table.ok()) return fail(table.status().WithContext(a.latencies.empty() ? "the default latency table (pass --latencies)" : "--latencies"));
+  std::vector<LatencyTable> parts;  // one per evaluation JSON: CPU and GPU platforms come from separate runs
+  for (const std::string& given : a.latencies.empty() ? std::vector<std::string>{DefaultLatencyTablePath()} : SplitCommas(a.latencies)) {
+    Result<LatencyTable> part = LatencyTableFromEvaluation(fs::proximate(given, ec).lexically_normal().string(), a.method, a.d);
+    if (!part.ok()) return fail(part.status().WithContext(a.latencies.empty() ? "the default latency table (pass --latencies)" : "--latencies"));
+    parts.push_back(std::move(*part));
+  }
+  Result<LatencyTable> table = CombineLatencyTables(parts);
+  if (!table.ok()) return fail(table.status().WithContext("--latencies"));
   const std::string features =
       fs::proximate(a.features.empty() ? DefaultFeatureTablePath() : a.features, ec).lexically_normal().string();
   if (fs::exists(features) || !a.features.empty()) {
@@ -158,13 +162,16 @@ int RunSimulate(const SimulateArgs& a) {
   if (!scenario.ok()) return fail(scenario.status());
   const int batch = scenario->workload.tasks.batch;
   if (batch > 1) {  // the inferences run in batches: what a batch really takes comes from a store
-    const std::string store =
-        fs::proximate(a.batch_store.empty() ? DefaultBatchStorePath() : a.batch_store, ec).lexically_normal().string();
-    Result<std::vector<MeasurementRecord>> rows = ReadStore(store);
-    if (!rows.ok()) return fail(rows.status().WithContext("--batch-latencies (tasks run at batch " + std::to_string(batch) + ")"));
+    std::string store;  // the stores read, for the messages
     BatchLatencies batch_ms;
-    for (const MeasurementRecord& r : *rows)
-      if (r.batch == batch && r.status == MeasureStatus::kOk) batch_ms[{r.network, r.platform}] = r.median_ms;
+    for (const std::string& given : a.batch_store.empty() ? std::vector<std::string>{DefaultBatchStorePath()} : SplitCommas(a.batch_store)) {
+      const std::string path = fs::proximate(given, ec).lexically_normal().string();
+      store += (store.empty() ? "" : ", ") + path;
+      Result<std::vector<MeasurementRecord>> rows = ReadStore(path);
+      if (!rows.ok()) return fail(rows.status().WithContext("--batch-latencies (tasks run at batch " + std::to_string(batch) + ")"));
+      for (const MeasurementRecord& r : *rows)
+        if (r.batch == batch && r.status == MeasureStatus::kOk) batch_ms[{r.network, r.platform}] = r.median_ms;
+    }
     const size_t before = scenario->workload.table.networks.size();
     const size_t left = UseBatchLatencies(&scenario->workload.table, batch_ms, batch);
     if (left == 0)
@@ -224,6 +231,7 @@ int RunSimulate(const SimulateArgs& a) {
   std::ostringstream cmd;
   cmd << "acesniper simulate" << (a.cluster.empty() ? "" : " --cluster " + a.cluster) << " --rates " << a.rates
       << " --duration " << a.duration << " --policies " << a.policies << " --seed " << a.seed;
+  if (!a.latencies.empty()) cmd << " --latencies " << a.latencies;
   if (!a.batch_store.empty()) cmd << " --batch-latencies " << a.batch_store;
   if (!a.shares.empty()) cmd << " --new-network-share " << a.shares << " --share-rate " << a.share_rate;
   j["command"] = cmd.str();
@@ -306,9 +314,10 @@ void AddSimulateCommand(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("simulate", "simulate the cluster: every policy at every task rate (Fig. 11, 12)");
   cmd->add_option("--cluster", a->cluster, "cluster file (YAML); default: the paper-like 10-node scenario");
   cmd->add_option("--latencies", a->latencies,
-                  "an `acesniper evaluate` JSON: measured and held-out predicted latencies (default: docs/evaluation/evaluation.json)");
+                  "`acesniper evaluate` JSON files, comma-separated, each with other platforms: measured and held-out predicted "
+                  "latencies (default: docs/evaluation/evaluation.json)");
   cmd->add_option("--batch-latencies", a->batch_store,
-                  "measurement store with the batch the cluster file's tasks run at (default: data/zoo.csv.gz)");
+                  "measurement stores, comma-separated, with the batch the cluster file's tasks run at (default: data/zoo.csv.gz)");
   cmd->add_option("--features", a->features, "feature table of those networks, for the time spinner (default: data/features.csv.gz)");
   cmd->add_option("--method", a->method, "the evaluation method whose predictions Ace-Sniper uses");
   cmd->add_option("--d", a->d, "its number of reference networks");

@@ -79,6 +79,48 @@ Result<LatencyTable> LatencyTableFromEvaluation(const std::string& path, const s
   return t;
 }
 
+Result<LatencyTable> CombineLatencyTables(const std::vector<LatencyTable>& parts) {
+  if (parts.empty()) return Status::InvalidArgument("no latency table to combine");
+  if (parts.size() == 1) return parts.front();
+  LatencyTable out;
+  std::map<std::string, std::string> source_of;  // platform -> the table it came from
+  for (const LatencyTable& t : parts) {
+    out.source += (out.source.empty() ? "" : " + ") + t.source;
+    for (const std::string& p : t.platforms) {
+      auto [it, fresh] = source_of.emplace(p, t.source);
+      if (!fresh) return Status::InvalidArgument("platform '" + p + "' is in two latency tables: " + it->second + " and " + t.source);
+      out.platforms.push_back(p);
+    }
+  }
+  // (table, row) of each network kept, per table
+  std::vector<std::map<std::string, Eigen::Index>> row_of(parts.size());
+  for (size_t k = 0; k < parts.size(); ++k)
+    for (size_t n = 0; n < parts[k].networks.size(); ++n) row_of[k][parts[k].networks[n]] = static_cast<Eigen::Index>(n);
+  const LatencyTable& first = parts.front();
+  for (size_t n = 0; n < first.networks.size(); ++n) {
+    bool everywhere = true;
+    for (size_t k = 1; k < parts.size(); ++k) everywhere = everywhere && row_of[k].count(first.networks[n]);
+    if (!everywhere) continue;
+    out.networks.push_back(first.networks[n]);
+    out.network_sets.push_back(n < first.network_sets.size() ? first.network_sets[n] : "random");
+    out.measured_batch.push_back(1);
+  }
+  if (out.networks.empty()) return Status::NotFound("the latency tables " + out.source + " have no network in common");
+  out.measured_ms.resize(static_cast<Eigen::Index>(out.networks.size()), static_cast<Eigen::Index>(out.platforms.size()));
+  out.predicted_ms.resizeLike(out.measured_ms);
+  Eigen::Index col = 0;
+  for (size_t k = 0; k < parts.size(); ++k) {
+    for (Eigen::Index p = 0; p < static_cast<Eigen::Index>(parts[k].platforms.size()); ++p, ++col) {
+      for (size_t n = 0; n < out.networks.size(); ++n) {
+        const Eigen::Index row = row_of[k].at(out.networks[n]);
+        out.measured_ms(static_cast<Eigen::Index>(n), col) = parts[k].measured_ms(row, p);
+        out.predicted_ms(static_cast<Eigen::Index>(n), col) = parts[k].predicted_ms(row, p);
+      }
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // The rows `keep` of `t`, in that order; `note` is added to the source.

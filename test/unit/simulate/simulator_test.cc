@@ -183,6 +183,31 @@ TEST_CASE("latency tables come from evaluation JSON; malformed ones are errors",
   CHECK_FALSE(LatencyTableFromEvaluation(dir.File("missing.json"), "NNS+HRM", 50).ok());
 }
 
+TEST_CASE("latency tables of separate evaluations combine: platforms side by side, common networks", "[simulate]") {
+  LatencyTable cpu = testing::TwoNodeWorkload().table;  // net-a, net-b on fast, slow
+  cpu.network_sets = {"random", "zoo"};
+  cpu.source = "cpu.json";
+  LatencyTable gpu;
+  gpu.source = "gpu.json";
+  gpu.networks = {"net-b", "net-c", "net-a"};
+  gpu.platforms = {"gpu"};
+  gpu.measured_ms = Eigen::MatrixXd{{2.0}, {3.0}, {1.0}};
+  gpu.predicted_ms = Eigen::MatrixXd{{2.5}, {3.5}, {1.5}};
+  auto both = CombineLatencyTables({cpu, gpu});
+  REQUIRE(both.ok());
+  CHECK(both->platforms == std::vector<std::string>{"fast", "slow", "gpu"});
+  CHECK(both->networks == std::vector<std::string>{"net-a", "net-b"});  // net-c is only on the GPU
+  CHECK(both->network_sets == std::vector<std::string>{"random", "zoo"});
+  CHECK(both->measured_ms(0, 2) == 1.0);  // net-a on the GPU: its row there, not the same row index
+  CHECK(both->predicted_ms(1, 2) == 2.5);
+  CHECK(both->measured_ms(1, 1) == cpu.measured_ms(1, 1));
+  CHECK(both->source.find(" + gpu.json") != std::string::npos);
+  CHECK(CombineLatencyTables({cpu, cpu}).status().message().find("platform 'fast' is in two") != std::string::npos);
+  gpu.networks = {"x", "y", "z"};
+  CHECK(CombineLatencyTables({cpu, gpu}).status().message().find("no network in common") != std::string::npos);
+  CHECK_FALSE(CombineLatencyTables({}).ok());
+}
+
 TEST_CASE("tasks can draw one network set and run at a measured batch size", "[simulate]") {
   LatencyTable table = testing::TwoNodeWorkload().table;
   table.network_sets = {"random", "zoo"};

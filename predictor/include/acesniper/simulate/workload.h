@@ -33,6 +33,13 @@ struct LatencyTable {
 // every platform are kept. Errors name the file and what is missing.
 Result<LatencyTable> LatencyTableFromEvaluation(const std::string& path, const std::string& method, int d);
 
+// Several tables side by side: the platforms of all of them (a platform in two is an error: which
+// prediction would count?), the networks present in every one, in the first one's order, with the
+// first one's set labels. For latency tables from separate evaluations, such as the CPU platforms'
+// and the GPU platforms' (each prediction still made with its platform held out). Features are
+// left empty (the caller fills them for the networks kept). An error when no network is common.
+Result<LatencyTable> CombineLatencyTables(const std::vector<LatencyTable>& parts);
+
 // The networks of one set: "random", "zoo", or "all" (every one). An error when none is left.
 Result<LatencyTable> SelectNetworks(const LatencyTable& t, const std::string& set);
 
