@@ -34,9 +34,8 @@ import time
 
 import torch
 
-COLUMNS = ["platform", "platform_id", "network", "network_hash", "batch", "status", "median_ms",
-           "mad_ms", "min_ms", "cv", "runs", "rejected", "visits", "visit_spread", "flops",
-           "measured_at", "message"]
+from merge_store import COLUMNS, MergeError, key, read_rows  # the store format, read and checked in one place
+
 MAD_TO_SIGMA = 1.4826
 MEDIAN_EFFICIENCY = 1.2533
 
@@ -120,10 +119,7 @@ def gpu_tag(device):
 
 def measured_ok(path):
     """{(platform_id, network_hash, batch)} of the ok rows of a store, plain or gzip."""
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", newline="") as f:
-        return {(r["platform_id"], r["network_hash"], int(r["batch"]))
-                for r in csv.DictReader(f) if r["status"] == "ok"}
+    return {key(r) for r in read_rows(path) if r["status"] == "ok"}
 
 
 def fingerprint(dtype_name, device):
@@ -168,7 +164,10 @@ def main():
         sys.exit("measure_cuda.py: no CUDA device")
     with open(os.path.join(a.packed, "networks.jsonl")) as f:
         networks = [json.loads(line) for line in f][:a.limit]
-    done = measured_ok(a.resume_from) if a.resume_from else set()
+    try:
+        done = measured_ok(a.resume_from) if a.resume_from else set()
+    except (MergeError, OSError) as e:
+        sys.exit(f"measure_cuda.py: --resume-from: {e}")
     tag = gpu_tag(device) if a.gpu_tag == "auto" else a.gpu_tag
     os.makedirs(a.out, exist_ok=True)
     store = os.path.join(a.out, "gpu.csv")

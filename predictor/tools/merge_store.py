@@ -7,6 +7,8 @@ lease that re-measured a failed network leaves one row, the new one. Platform fi
 through a temporary file and a rename, so a crash leaves the old or the new file, never half.
 Both files must carry the store header (docs/measurement.md); a malformed row names its line.
 
+read_rows() is also measure_cuda.py's reader for --resume-from: one place knows the format.
+
 Usage: merge_store.py BASE.csv NEW.csv   (BASE is created if missing; NEW may be .gz)
 """
 import csv

@@ -71,6 +71,9 @@ expect "CPU and GPU latency tables side by side" ok "evaluation.json (method NNS
 expect "GPU nodes need the GPU table" error "torch-cuda-fp32-h100" -- "$BIN" simulate --cluster "$docs/simulation/cpu-gpu.yaml" --rates 10 --duration 30
 expect "a platform in two tables" error "is in two latency tables" -- "$BIN" simulate --latencies "$docs/evaluation/evaluation.json,$docs/evaluation/evaluation.json" --rates 10
 expect "one of the tables missing" error "none.json" -- "$BIN" simulate --latencies "$docs/evaluation/evaluation.json,$work/none.json" --rates 10
+data="$(dirname "$0")/../../data"
+expect "two batch stores" ok "measured at batch 16; 11 networks" -- "$BIN" simulate --cluster "$zoo" --batch-latencies "$data/zoo.csv.gz,$data/gpu.csv.gz" --rates 1 --duration 30
+expect "one of the batch stores missing" error "none.csv.gz" -- "$BIN" simulate --cluster "$zoo" --batch-latencies "$data/zoo.csv.gz,$work/none.csv.gz" --rates 1
 
 echo "simulate_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

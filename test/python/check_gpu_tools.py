@@ -105,6 +105,12 @@ def check_measure_and_resume(d):
     check(second.returncode == 0 and [r["network"] for r in r2] == ["tiny-1"],
           "--resume-from measures only the network the first run did not")
     check("1 of 2 networks to measure" in second.stdout, "the resumed run says how many are left")
+    bad = os.path.join(d, "not-a-store.csv")
+    with open(bad, "w") as f:
+        f.write("a,b\n1,2\n")
+    refused = measure(packed, os.path.join(d, "run3"), "--resume-from", bad)
+    check(refused.returncode != 0 and "--resume-from" in refused.stderr and "not a measurement store" in refused.stderr
+          and "Traceback" not in refused.stderr, f"--resume-from a bad store is a clear error ({refused.stderr.strip()[-120:]})")
     return os.path.join(d, "run1", "gpu.csv"), os.path.join(d, "run2", "gpu.csv")
 
 

@@ -131,8 +131,12 @@ int RunSimulate(const SimulateArgs& a) {
     return 1;
   };
   std::error_code ec;
+  // A comma-separated option's paths, or the default where it is not given.
+  const auto paths_or = [](const std::string& given, const std::string& fallback) {
+    return given.empty() ? std::vector<std::string>{fallback} : SplitCommas(given);
+  };
   std::vector<LatencyTable> parts;  // one per evaluation JSON: CPU and GPU platforms come from separate runs
-  for (const std::string& given : a.latencies.empty() ? std::vector<std::string>{DefaultLatencyTablePath()} : SplitCommas(a.latencies)) {
+  for (const std::string& given : paths_or(a.latencies, DefaultLatencyTablePath())) {
     Result<LatencyTable> part = LatencyTableFromEvaluation(fs::proximate(given, ec).lexically_normal().string(), a.method, a.d);
     if (!part.ok()) return fail(part.status().WithContext(a.latencies.empty() ? "the default latency table (pass --latencies)" : "--latencies"));
     parts.push_back(std::move(*part));
@@ -164,7 +168,7 @@ int RunSimulate(const SimulateArgs& a) {
   if (batch > 1) {  // the inferences run in batches: what a batch really takes comes from a store
     std::string store;  // the stores read, for the messages
     BatchLatencies batch_ms;
-    for (const std::string& given : a.batch_store.empty() ? std::vector<std::string>{DefaultBatchStorePath()} : SplitCommas(a.batch_store)) {
+    for (const std::string& given : paths_or(a.batch_store, DefaultBatchStorePath())) {
       const std::string path = fs::proximate(given, ec).lexically_normal().string();
       store += (store.empty() ? "" : ", ") + path;
       Result<std::vector<MeasurementRecord>> rows = ReadStore(path);
