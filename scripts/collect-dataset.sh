@@ -4,7 +4,12 @@
 # for the noise floor, and the zoo at batch 1 and 16. Resumable: rerun it and it continues where it stopped
 # (each store skips what it has). `--publish` writes the feature table of every stored network
 # and compresses it and the stores into data/ for committing; a fresh checkout starts from those.
-#   scripts/collect-dataset.sh [--networks N] [--until HH:MM] [--publish]
+#   scripts/collect-dataset.sh [--networks N] [--until HH:MM] [--publish] [--host TAG]
+#                              [--noise N (0: none)] [--no-zoo]
+# --host TAG measures another machine: its platforms are named NAME-TAG (same configurations,
+# another fingerprint; platforms file data/TAG/platforms.json), its stores are data/work-TAG/*.csv
+# and publish to data/TAG/. The fingerprint tells machines apart (the store keys rows by it), but
+# the latency model keys platforms by name, so two machines must not share platform names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=build/bin/acesniper
@@ -12,44 +17,79 @@ PLATFORMS=${PLATFORMS:-torch-eager-1t,torch-eager-2t,torch-frozen-2t,torch-noone
 NETWORKS=5000
 CHUNK=100
 NOISE=300
+ZOO=1
 UNTIL=""
 PUBLISH=0
+HOST=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --networks) NETWORKS=$2; shift 2 ;;
     --until) UNTIL=$2; shift 2 ;;
     --publish) PUBLISH=1; shift ;;
+    --host) HOST=$2; shift 2 ;;
+    --noise) NOISE=$2; shift 2 ;;
+    --no-zoo) ZOO=0; shift ;;
     *) echo "collect-dataset.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
+[ $((NOISE % CHUNK)) -eq 0 ] || { echo "collect-dataset.sh: --noise must be a multiple of $CHUNK" >&2; exit 2; }
 WORK=data/work
+PUBLISHED=data
+PLATFORMS_ARGS=()
+if [ -n "$HOST" ]; then
+  [[ "$HOST" =~ ^[a-z0-9][a-z0-9-]*$ ]] || { echo "collect-dataset.sh: --host '$HOST': lower-case letters, digits and '-' only" >&2; exit 2; }
+  WORK=data/work-$HOST
+  PUBLISHED=data/$HOST
+  mkdir -p "$PUBLISHED"
+  if [ ! -f "$PUBLISHED/platforms.json" ]; then
+    # The built-in configurations of PLATFORMS, renamed NAME-HOST.
+    "$BIN" platforms --json | /usr/bin/python3 -c '
+import json, sys
+names, host = sys.argv[1].split(","), sys.argv[2]
+builtin = {p["name"]: p for p in json.load(sys.stdin)}
+missing = [n for n in names if n not in builtin]
+if missing: sys.exit("collect-dataset.sh: unknown platforms: " + ", ".join(missing))
+out = []
+for n in names:
+    p = {k: v for k, v in builtin[n].items() if k != "available"}
+    p["name"], p["description"] = n + "-" + host, p["description"] + " (machine " + host + ")"
+    out.append(p)
+json.dump({"platforms": out}, sys.stdout, indent=1)
+print()' "$PLATFORMS" "$HOST" >"$PUBLISHED/platforms.json.tmp"
+    mv "$PUBLISHED/platforms.json.tmp" "$PUBLISHED/platforms.json"
+  fi
+  PLATFORMS_ARGS=(--platforms-file "$PUBLISHED/platforms.json")
+  PLATFORMS=$(/usr/bin/python3 -c 'import json, sys; print(",".join(p["name"] for p in json.load(open(sys.argv[1]))["platforms"]))' "$PUBLISHED/platforms.json")
+fi
 mkdir -p "$WORK"
 STORES="reference zoo generated noise-pass2"
 
 features() {  # the feature table of every stored network (DNN -> features, for training)
+  # One table for every machine: a host's networks join the main table (rows already there are kept).
+  if [ -n "$HOST" ]; then mkdir -p data/work; [ -f data/work/features.csv ] || gunzip -c data/features.csv.gz >data/work/features.csv; fi
   "$BIN" features $(for s in $STORES; do [ -f "$WORK/$s.csv" ] && echo --store "$WORK/$s.csv"; done) \
-    --models build/zoo --out "$WORK/features.csv"
+    --models build/zoo --out data/work/features.csv
 }
 publish() {
   features
-  gzip -9 -n -c "$WORK/features.csv" >data/features.csv.gz.tmp && mv data/features.csv.gz.tmp data/features.csv.gz
+  gzip -9 -n -c data/work/features.csv >data/features.csv.gz.tmp && mv data/features.csv.gz.tmp data/features.csv.gz
   for s in $STORES; do
     [ -f "$WORK/$s.csv" ] || continue
-    gzip -9 -n -c "$WORK/$s.csv" >"data/$s.csv.gz.tmp" && mv "data/$s.csv.gz.tmp" "data/$s.csv.gz"
-    cp "$WORK/$s.csv.platforms.jsonl" "data/$s.platforms.jsonl"
+    gzip -9 -n -c "$WORK/$s.csv" >"$PUBLISHED/$s.csv.gz.tmp" && mv "$PUBLISHED/$s.csv.gz.tmp" "$PUBLISHED/$s.csv.gz"
+    cp "$WORK/$s.csv.platforms.jsonl" "$PUBLISHED/$s.platforms.jsonl"
   done
-  echo "published: $(ls data/*.csv.gz | tr '\n' ' ')"
+  echo "published: $(ls data/features.csv.gz $PUBLISHED/*.csv.gz | tr '\n' ' ')"
 }
 if [ $PUBLISH = 1 ]; then publish; exit 0; fi
 
 # A fresh checkout continues from the committed stores.
 for s in $STORES; do
-  if [ ! -f "$WORK/$s.csv" ] && [ -f "data/$s.csv.gz" ]; then
-    gunzip -c "data/$s.csv.gz" >"$WORK/$s.csv"
-    cp "data/$s.platforms.jsonl" "$WORK/$s.csv.platforms.jsonl"
+  if [ ! -f "$WORK/$s.csv" ] && [ -f "$PUBLISHED/$s.csv.gz" ]; then
+    gunzip -c "$PUBLISHED/$s.csv.gz" >"$WORK/$s.csv"
+    cp "$PUBLISHED/$s.platforms.jsonl" "$WORK/$s.csv.platforms.jsonl"
   fi
 done
-if [ ! -f "$WORK/features.csv" ] && [ -f data/features.csv.gz ]; then gunzip -c data/features.csv.gz >"$WORK/features.csv"; fi
+if [ ! -f data/work/features.csv ] && [ -f data/features.csv.gz ]; then mkdir -p data/work; gunzip -c data/features.csv.gz >data/work/features.csv; fi
 
 time_left() {  # false once --until HH:MM (UTC) has passed
   [ -z "$UNTIL" ] && return 0
@@ -60,9 +100,27 @@ measure() {  # measure STORE ARGS...: resumes STORE, logs its summary lines
   shift
   local resume=""
   [ -s "$WORK/$store.csv" ] && resume=--resume
-  "$BIN" measure --platform "$PLATFORMS" --out "$WORK/$store.csv" $resume "$@" 2>>"$WORK/progress.log" | tee -a "$WORK/summary.log"
+  "$BIN" measure --platform "$PLATFORMS" "${PLATFORMS_ARGS[@]}" --out "$WORK/$store.csv" $resume "$@" 2>>"$WORK/progress.log" | tee -a "$WORK/summary.log"
 }
 
+same_machine() {  # refuse to extend stores that another machine (or other libraries) measured
+  local first=${PLATFORMS%%,*} known tmp id
+  known=$(cat "$WORK"/*.platforms.jsonl 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+ids = {json.loads(l)["platform_id"] for l in sys.stdin if l.strip() and json.loads(l)["platform"] == sys.argv[1]}
+print(" ".join(sorted(ids)))' "$first")
+  [ -n "$known" ] || return 0
+  tmp=$(mktemp -d)
+  "$BIN" measure --platform "$first" "${PLATFORMS_ARGS[@]}" --generate 1 --seed 1 --out "$tmp/probe.csv" >/dev/null 2>&1
+  id=$(sed -n 2p "$tmp/probe.csv" 2>/dev/null | cut -d, -f2)
+  rm -rf "$tmp"
+  [ -n "$id" ] || { echo "collect-dataset.sh: could not measure a probe network on $first" >&2; exit 1; }
+  case " $known " in *" $id "*) return 0 ;; esac
+  echo "collect-dataset.sh: $first has fingerprint $id here, but $WORK holds it as $known: this is another" >&2
+  echo "  machine or other libraries. Measure it under its own platform names: --host TAG (docs/dataset.md)." >&2
+  exit 1
+}
+same_machine
 echo "== $(date -u +%FT%TZ) collect-dataset: platforms $PLATFORMS" | tee -a "$WORK/summary.log"
 measure reference --reference-set
 first=0
@@ -71,8 +129,9 @@ while [ $first -lt "$NETWORKS" ] && time_left; do
   first=$((first + CHUNK))
   if [ $first -eq $NOISE ]; then
     # The noise floor: the first NOISE networks again, in a separate pass.
-    time_left && measure noise-pass2 --generate $NOISE --first 0 --seed 1
+    [ "$NOISE" -gt 0 ] && time_left && measure noise-pass2 --generate $NOISE --first 0 --seed 1
     # The zoo, batch 1 and 16 (the paper schedules with batch 16).
+    [ $ZOO = 1 ] || continue
     if [ ! -f build/zoo/manifest.json ]; then /usr/bin/python3 predictor/tools/export_zoo.py build/zoo --skip-existing; fi
     time_left && measure zoo --models build/zoo --batch 1 --batch 16 --timeout 900
   fi

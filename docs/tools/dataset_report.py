@@ -3,10 +3,13 @@
 
   docs/tools/dataset_report.py data/generated.csv.gz --noise data/noise-pass2.csv.gz \
       --reference data/reference.csv.gz --zoo data/zoo.csv.gz
+  docs/tools/dataset_report.py data/zen4/generated.csv.gz --other-machine data/generated.csv.gz
 
 Prints Markdown tables: per platform, rows by status and the latency range; the noise floor (share
 of networks whose two passes agree within 5 % and 10 %); Spearman rank correlation between
 platforms over the networks all of them measured; zoo latencies; reference-set time per platform.
+With --other-machine, the same networks on another machine: each platform NAME-TAG here is paired
+with NAME there (collect-dataset.sh --host TAG names a machine's platforms so).
 """
 import argparse
 import collections
@@ -106,6 +109,26 @@ def correlation_table(rows):
         print(f"| {p} | {np.median(r):.2f} | {np.percentile(r, 10):.2f} | {np.percentile(r, 90):.2f} |")
 
 
+def machine_table(here_rows, other_rows):
+    here, other = ok_latency(here_rows), ok_latency(other_rows)
+    others = platform_order(other_rows)
+    print("| platform here | there | networks | latency ratio here / there: median | p10 | p90 | Spearman here vs there |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for p in platform_order(here_rows):
+        match = [q for q in others if p.startswith(q + "-")]
+        if not match:
+            print(f"| {p} | (none) | | | | | |")
+            continue
+        q = max(match, key=len)
+        common = sorted(set(here[p]) & set(other[q]))
+        if len(common) < 3:
+            print(f"| {p} | {q} | {len(common)} | | | | |")
+            continue
+        r = np.array([here[p][h] / other[q][h] for h in common])
+        rho = spearman([here[p][h] for h in common], [other[q][h] for h in common])
+        print(f"| {p} | {q} | {len(common)} | {np.median(r):.2f} | {np.percentile(r, 10):.2f} | {np.percentile(r, 90):.2f} | {rho:.3f} |")
+
+
 def zoo_table(rows):
     plats = platform_order(rows)
     nets = []
@@ -144,12 +167,16 @@ def main():
     ap.add_argument("--noise")
     ap.add_argument("--reference")
     ap.add_argument("--zoo")
+    ap.add_argument("--other-machine", help="the same networks measured on another machine")
     a = ap.parse_args()
     gen = read(a.generated)
     print("### Generated networks, batch 1\n")
     summary_table(gen)
     print()
     correlation_table(gen)
+    if a.other_machine:
+        print("\n### The same networks on another machine\n")
+        machine_table(gen, read(a.other_machine))
     if a.noise:
         print("\n### Noise floor: a second pass\n")
         noise_table(gen, read(a.noise))

@@ -72,6 +72,20 @@ expect "evaluate" ok "wrote" -- "$BIN" evaluate --data "$work/ref.csv" --data "$
   --out-dir "$work/eval" --d 10,30 --baseline-d 10 --methods FLOPs,NNS+HRM --epochs 2 --drift-from cpu-a --drift-to cpu-b --drift-feedback 0,2
 expect "evaluate report" ok "NNS+HRM" -- cat "$work/eval/evaluation.md"
 expect "evaluate plots" ok "<svg" -- cat "$work/eval/plots/predicted_vs_measured.svg"
+# A new machine: its platform held out while the model trains on fixed platforms only.
+expect "evaluate --train-platforms" ok "wrote" -- "$BIN" evaluate --data "$work/ref.csv" --data "$work/gen.csv" \
+  --features "$work/features.csv" --out-dir "$work/eval3" --d 10 --baseline-d 10 --methods NNS+HRM --epochs 2 \
+  --hold-out npu-c --train-platforms cpu-a,cpu-b --drift-from cpu-a --drift-to npu-c --drift-feedback 0,2
+cp "$work/eval3/evaluation.md" "$work/eval3.md"
+expect "evaluate --train-platforms: the report names them" ok "trains on cpu-a,cpu-b only" -- cat "$work/eval3.md"
+expect "evaluate --train-platforms: only the held-out platform is scored" ok "^\\['npu-c'\\]$" -- /usr/bin/python3 -c \
+  'import json, sys; print(sorted({r["platform"] for r in json.load(open(sys.argv[1]))["results"]}))' "$work/eval3/evaluation.json"
+expect "evaluate: a platform both held out and trained on" error "both held out and a training platform" -- \
+  "$BIN" evaluate --data "$work/ref.csv" --data "$work/gen.csv" --features "$work/features.csv" --out-dir "$work/eval4" \
+  --d 10 --baseline-d 10 --methods FLOPs --hold-out cpu-a --train-platforms cpu-a,cpu-b
+expect "evaluate: an unknown training platform" error "training platform 'cpu-z' is not in the dataset" -- \
+  "$BIN" evaluate --data "$work/ref.csv" --data "$work/gen.csv" --features "$work/features.csv" --out-dir "$work/eval5" \
+  --d 10 --baseline-d 10 --methods FLOPs --hold-out npu-c --train-platforms cpu-z
 expect "evaluate: unknown method" error "known methods" -- "$BIN" evaluate --data "$work/ref.csv" --features "$work/features.csv" \
   --out-dir "$work/eval2" --methods Magic
 

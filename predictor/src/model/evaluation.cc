@@ -123,6 +123,8 @@ Result<std::vector<EvalCell>> EvaluateLeaveOnePlatformOut(const LatencyDataset& 
   for (const std::string& name : options.train_platforms) {
     int p = data.FindPlatform(name);
     if (p < 0) return Status::NotFound("evaluation: training platform '" + name + "' is not in the dataset");
+    if (std::find(held_out.begin(), held_out.end(), p) != held_out.end())
+      return Status::InvalidArgument("evaluation: platform '" + name + "' is both held out and a training platform");
     fixed_train.push_back(p);
   }
   std::vector<int> pool;
@@ -212,9 +214,19 @@ Result<DriftResult> EvaluateDrift(const LatencyDataset& data, const TrainOptions
   int pf = data.FindPlatform(from), pt = data.FindPlatform(to);
   if (pf < 0 || pt < 0) return Status::NotFound("drift: platform '" + (pf < 0 ? from : to) + "' is not in the dataset");
   if (feedback.empty()) return Status::InvalidArgument("drift: no feedback counts");
-  std::vector<int> platforms;
-  for (size_t p = 0; p < data.platforms.size(); ++p)
-    if (static_cast<int>(p) != pf && static_cast<int>(p) != pt) platforms.push_back(static_cast<int>(p));
+  if (pf == pt) return Status::InvalidArgument("drift: the stale and the new platform are the same ('" + from + "')");
+  std::vector<int> platforms;  // the training platforms (all, or the fixed ones), without the two
+  if (options.train_platforms.empty()) {
+    for (size_t p = 0; p < data.platforms.size(); ++p) platforms.push_back(static_cast<int>(p));
+  } else {
+    for (const std::string& name : options.train_platforms) {
+      int p = data.FindPlatform(name);
+      if (p < 0) return Status::NotFound("drift: training platform '" + name + "' is not in the dataset");
+      platforms.push_back(p);
+    }
+  }
+  platforms.erase(std::remove_if(platforms.begin(), platforms.end(), [&](int p) { return p == pf || p == pt; }),
+                  platforms.end());
   TrainOptions o = train;
   o.reference_networks.assign(options.reference_pool.begin(),
                               options.reference_pool.begin() + std::min<size_t>(options.reference_pool.size(),

@@ -34,8 +34,9 @@ struct EvalOptions {
   std::vector<int> d_values = {10, 20, 50, 100};  // swept for the main method (NNS+HRM)
   int baseline_d = 50;                            // every method at this d
   std::vector<std::string> held_out;              // platforms to hold out (empty: each in turn)
-  // Train on exactly these platforms for every held-out one (HELP's protocol; trained once per
-  // method and d). Empty: all platforms but the held-out one.
+  // Train on exactly these platforms for every held-out one (HELP's protocol, or a new machine
+  // whose platforms are all held out; trained once per method and d). Empty: all platforms but
+  // the held-out one. A platform may not be both held out and trained on.
   std::vector<std::string> train_platforms;
   std::vector<int> test_networks;                 // dataset rows; never trained on
   std::vector<int> train_networks;                // dataset rows
@@ -61,6 +62,7 @@ Result<std::vector<EvalCell>> EvaluateLeaveOnePlatformOut(const LatencyDataset& 
 // measured tasks. Both platforms are left out of training. Every count is scored on the same
 // networks (the test networks after the largest count); "fresh HRM" is the same model with
 // `to`'s own HRM vector, what the node agent publishes after re-running the reference set.
+// Training uses options.train_platforms when set (else every platform), less `from` and `to`.
 struct DriftResult {
   std::string from, to;
   std::vector<int> feedback;           // task counts
