@@ -71,6 +71,21 @@ Result<std::vector<double>> ReferenceRegression(const LatencyDataset& data, int 
   return out;
 }
 
+// The dataset's indices of `names`, or of every platform when `names` is empty. `what` names
+// the list in the error.
+Result<std::vector<int>> PlatformIndices(const LatencyDataset& data, const std::vector<std::string>& names,
+                                         const std::string& what) {
+  std::vector<int> out;
+  if (names.empty())
+    for (size_t p = 0; p < data.platforms.size(); ++p) out.push_back(static_cast<int>(p));
+  for (const std::string& name : names) {
+    int p = data.FindPlatform(name);
+    if (p < 0) return Status::NotFound(what + " '" + name + "' is not in the dataset");
+    out.push_back(p);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<EvalMethod> StandardMethods(const TrainOptions& base) {
@@ -106,27 +121,22 @@ std::vector<EvalMethod> StandardMethods(const TrainOptions& base) {
 
 Result<std::vector<EvalCell>> EvaluateLeaveOnePlatformOut(const LatencyDataset& data, const std::vector<EvalMethod>& methods,
                                                          const EvalOptions& options) {
-  std::vector<int> held_out;
-  if (options.held_out.empty()) {
-    for (size_t p = 0; p < data.platforms.size(); ++p) held_out.push_back(static_cast<int>(p));
-  } else {
-    for (const std::string& name : options.held_out) {
-      int p = data.FindPlatform(name);
-      if (p < 0) return Status::NotFound("evaluation: platform '" + name + "' is not in the dataset");
-      held_out.push_back(p);
-    }
-  }
+  Result<std::vector<int>> held = PlatformIndices(data, options.held_out, "evaluation: platform");
+  if (!held.ok()) return held.status();
+  const std::vector<int>& held_out = *held;
   std::set<int> train_set(options.train_networks.begin(), options.train_networks.end());
   for (int t : options.test_networks)
     if (train_set.count(t)) return Status::InvalidArgument("evaluation: network '" + data.networks[static_cast<size_t>(t)].network + "' is both a training and a test network");
-  std::vector<int> fixed_train;
-  for (const std::string& name : options.train_platforms) {
-    int p = data.FindPlatform(name);
-    if (p < 0) return Status::NotFound("evaluation: training platform '" + name + "' is not in the dataset");
-    if (std::find(held_out.begin(), held_out.end(), p) != held_out.end())
-      return Status::InvalidArgument("evaluation: platform '" + name + "' is both held out and a training platform");
-    fixed_train.push_back(p);
+  std::vector<int> fixed_train;  // empty: all platforms but the held-out one
+  if (!options.train_platforms.empty()) {
+    Result<std::vector<int>> fixed = PlatformIndices(data, options.train_platforms, "evaluation: training platform");
+    if (!fixed.ok()) return fixed.status();
+    fixed_train = *fixed;
   }
+  for (int p : fixed_train)
+    if (std::find(held_out.begin(), held_out.end(), p) != held_out.end())
+      return Status::InvalidArgument("evaluation: platform '" + data.platforms[static_cast<size_t>(p)] +
+                                     "' is both held out and a training platform");
   std::vector<int> pool;
   for (const std::string& name : options.reference_pool) {
     int i = data.FindNetwork(name);
@@ -215,16 +225,10 @@ Result<DriftResult> EvaluateDrift(const LatencyDataset& data, const TrainOptions
   if (pf < 0 || pt < 0) return Status::NotFound("drift: platform '" + (pf < 0 ? from : to) + "' is not in the dataset");
   if (feedback.empty()) return Status::InvalidArgument("drift: no feedback counts");
   if (pf == pt) return Status::InvalidArgument("drift: the stale and the new platform are the same ('" + from + "')");
-  std::vector<int> platforms;  // the training platforms (all, or the fixed ones), without the two
-  if (options.train_platforms.empty()) {
-    for (size_t p = 0; p < data.platforms.size(); ++p) platforms.push_back(static_cast<int>(p));
-  } else {
-    for (const std::string& name : options.train_platforms) {
-      int p = data.FindPlatform(name);
-      if (p < 0) return Status::NotFound("drift: training platform '" + name + "' is not in the dataset");
-      platforms.push_back(p);
-    }
-  }
+  // The training platforms (all, or the fixed ones), without the two.
+  Result<std::vector<int>> train_platforms = PlatformIndices(data, options.train_platforms, "drift: training platform");
+  if (!train_platforms.ok()) return train_platforms.status();
+  std::vector<int> platforms = *train_platforms;
   platforms.erase(std::remove_if(platforms.begin(), platforms.end(), [&](int p) { return p == pf || p == pt; }),
                   platforms.end());
   TrainOptions o = train;
