@@ -86,6 +86,9 @@ expect "evaluate: a platform both held out and trained on" error "both held out 
 expect "evaluate: an unknown training platform" error "training platform 'cpu-z' is not in the dataset" -- \
   "$BIN" evaluate --data "$work/ref.csv" --data "$work/gen.csv" --features "$work/features.csv" --out-dir "$work/eval5" \
   --d 10 --baseline-d 10 --methods FLOPs --hold-out npu-c --train-platforms cpu-z
+expect "evaluate: a drift from a platform to itself is skipped with the reason" ok "the stale and the new platform are the same" -- \
+  "$BIN" evaluate --data "$work/ref.csv" --data "$work/gen.csv" --features "$work/features.csv" --out-dir "$work/eval6" \
+  --d 10 --baseline-d 10 --methods FLOPs --drift-from cpu-a --drift-to cpu-a
 expect "evaluate: unknown method" error "known methods" -- "$BIN" evaluate --data "$work/ref.csv" --features "$work/features.csv" \
   --out-dir "$work/eval2" --methods Magic
 
