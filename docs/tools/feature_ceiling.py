@@ -200,6 +200,11 @@ def main():
     ap.add_argument("--stores", nargs="*", default=["data/generated.csv.gz", "data/zen4/generated.csv.gz",
                                                       "data/reference.csv.gz", "data/zen4/reference.csv.gz"])
     a = ap.parse_args()
+    if not os.access(BIN, os.X_OK):
+        sys.exit("feature_ceiling.py: %s not found; build first (scripts/build.sh), from the repository root" % BIN)
+    for path in a.stores + ["data/features.csv.gz"]:
+        if not os.path.exists(path):
+            sys.exit("feature_ceiling.py: no file '%s' (run from the repository root)" % path)
     lat = read_latencies(a.stores)
     nns, _ = read_features("data/features.csv.gz")
     count = 1 + max(int(n.rsplit("-", 1)[1]) for _, n in lat if n.startswith("gen-%d-" % SEED))
