@@ -32,6 +32,7 @@ while [ $# -gt 0 ]; do
     *) echo "collect-dataset.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
+[ -z "$UNTIL" ] || [[ "$UNTIL" =~ ^([01][0-9]|2[0-3]):[0-5][0-9]$ ]] || { echo "collect-dataset.sh: --until '$UNTIL': expected HH:MM (UTC)" >&2; exit 2; }
 [ $((NOISE % CHUNK)) -eq 0 ] || { echo "collect-dataset.sh: --noise must be a multiple of $CHUNK" >&2; exit 2; }
 WORK=data/work
 PUBLISHED=data
@@ -91,9 +92,15 @@ for s in $STORES; do
 done
 if [ ! -f data/work/features.csv ] && [ -f data/features.csv.gz ]; then mkdir -p data/work; gunzip -c data/features.csv.gz >data/work/features.csv; fi
 
-time_left() {  # false once --until HH:MM (UTC) has passed
-  [ -z "$UNTIL" ] && return 0
-  [ "$(date -u +%H%M)" \< "$(echo "$UNTIL" | tr -d :)" ]
+# --until HH:MM (UTC) is the next such time: before now means tomorrow (a run may cross midnight).
+DEADLINE=""
+if [ -n "$UNTIL" ]; then
+  DEADLINE=$(date -u -d "$UNTIL" +%s 2>/dev/null) || { echo "collect-dataset.sh: --until '$UNTIL': expected HH:MM (UTC)" >&2; exit 2; }
+  [ "$DEADLINE" -gt "$(date -u +%s)" ] || DEADLINE=$((DEADLINE + 86400))
+fi
+time_left() {  # false once the --until time has passed
+  [ -z "$DEADLINE" ] && return 0
+  [ "$(date -u +%s)" -lt "$DEADLINE" ]
 }
 measure() {  # measure STORE ARGS...: resumes STORE, logs its summary lines
   local store=$1

@@ -13,6 +13,8 @@ expect "unknown argument" error "unknown argument '--fast'" -- bash "$SCRIPT" --
 expect "--noise not a multiple of the chunk" error "multiple of 100" -- bash "$SCRIPT" --noise 150
 expect "--host with capitals and '_'" error "lower-case letters, digits and '-' only" -- bash "$SCRIPT" --host Bad_Tag
 expect "--host starting with '-'" error "lower-case letters" -- bash "$SCRIPT" --host -zen4
+expect "--until not HH:MM" error "expected HH:MM (UTC)" -- bash "$SCRIPT" --until 9:00
+expect "--until past 23:59" error "expected HH:MM (UTC)" -- bash "$SCRIPT" --until 24:10
 test ! -e "$REPO/data/Bad_Tag" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: a refused --host created data/Bad_Tag"; }
 
 echo "collect-dataset arguments: $pass passed, $fail failed"
