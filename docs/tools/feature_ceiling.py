@@ -57,7 +57,8 @@ def read_latencies(paths):
 def read_features(path):
     with gzip.open(path, "rt", newline="") as f:
         rows = list(csv.DictReader(f))
-    names = [c for c in rows[0] if c not in ("network", "network_hash")]
+    # The analyzer's v1 features: schema v2's "layer cost" group (cost_*) is what this study led to.
+    names = [c for c in rows[0] if c not in ("network", "network_hash") and not c.startswith("cost_")]
     return {r["network"]: np.array([max(0.0, float(r[c])) for c in names]) for r in rows}, names
 
 

@@ -63,14 +63,30 @@ echo '{"schema": "acesniper.hrm/v1"' >"$work/bad-hrm.json"
 expect "predict: malformed HRM" error "not valid JSON" -- "$BIN" predict --model "$work/model.json" --hrm "$work/bad-hrm.json" "$work/new/gen-7-3.onnx"
 /usr/bin/python3 -c "import json,sys; j=json.load(open(sys.argv[1])); j['spec']='0000000000000000'; json.dump(j, open(sys.argv[2],'w'))" "$work/npu-c.json" "$work/foreign.json"
 expect "predict: HRM of another model" error "re-run the reference benchmark" -- "$BIN" predict --model "$work/model.json" --hrm "$work/foreign.json" "$work/new/gen-7-3.onnx"
+/usr/bin/python3 -c "import json,sys; j=json.load(open(sys.argv[1])); del j['hc']; json.dump(j, open(sys.argv[2],'w'))" "$work/npu-c.json" "$work/no-hc.json"
+expect "predict: HRM without the cost prior's weights" error "wrong number of values" -- "$BIN" predict --model "$work/model.json" --hrm "$work/no-hc.json" "$work/new/gen-7-3.onnx"
+/usr/bin/python3 -c "import json,sys; j=json.load(open(sys.argv[1])); j['cost_prior']['weights'][0][0] = -1; json.dump(j, open(sys.argv[2],'w'))" "$work/model.json" "$work/bad-prior.json"
+expect "predict: a model with a negative layer cost" error "cost prior: weights must be finite and >= 0" -- "$BIN" predict --model "$work/bad-prior.json" --hrm "$work/npu-c.json" "$work/new/gen-7-3.onnx"
+expect "train --pcn-correction" ok "PCN: [0-9]* parameters" -- "$BIN" train --data "$work/ref.csv" --data "$work/gen.csv" --features "$work/features.csv" \
+  --out "$work/model-pcn.json" --d 30 --epochs 3 --threads 1 --pcn-correction
+"$BIN" hrm --model "$work/model-pcn.json" --data "$work/ref.csv" --platform npu-c --out "$work/npu-c-pcn.json" >/dev/null
+expect "predict with the prior and the PCN" ok "(pcn)" -- "$BIN" predict --model "$work/model-pcn.json" --hrm "$work/npu-c-pcn.json" "$work/new/gen-7-3.onnx"
+expect "predict with the default model: the prior" ok "(prior)" -- "$BIN" predict --model "$work/model.json" --hrm "$work/npu-c.json" "$work/new/gen-7-3.onnx"
+expect "train --no-cost-prior" ok "key features" -- "$BIN" train --data "$work/ref.csv" --data "$work/gen.csv" --features "$work/features.csv" \
+  --out "$work/model-noprior.json" --d 30 --epochs 3 --threads 1 --no-cost-prior
+"$BIN" hrm --model "$work/model-noprior.json" --data "$work/ref.csv" --platform npu-c --out "$work/npu-c-noprior.json" >/dev/null
+expect "predict without a cost prior" ok "npu-c" -- "$BIN" predict --model "$work/model-noprior.json" --hrm "$work/npu-c-noprior.json" "$work/new/gen-7-3.onnx"
+expect "hrm without a cost prior has no hc" error "" -- grep -q '"hc"' "$work/npu-c-noprior.json"
 head -c 2000 "$work/model.json" >"$work/torn-model.json"
 expect "predict: a torn model file" error "not valid JSON" -- "$BIN" predict --model "$work/torn-model.json" --hrm "$work/npu-c.json" "$work/new/gen-7-3.onnx"
 echo "not a model" >"$work/x.onnx"
 expect "predict: a malformed model file" error "x.onnx" -- "$BIN" predict --model "$work/model.json" --hrm "$work/npu-c.json" "$work/x.onnx"
 
 expect "evaluate" ok "wrote" -- "$BIN" evaluate --data "$work/ref.csv" --data "$work/gen.csv" --features "$work/features.csv" \
-  --out-dir "$work/eval" --d 10,30 --baseline-d 10 --methods FLOPs,NNS+HRM --epochs 2 --drift-from cpu-a --drift-to cpu-b --drift-feedback 0,2
+  --out-dir "$work/eval" --d 10,30 --baseline-d 10 --methods "FLOPs,NNS+HRM,LayerCost+HRM,LayerCost+NNS+HRM" --epochs 2 --drift-from cpu-a --drift-to cpu-b --drift-feedback 0,2
 expect "evaluate report" ok "NNS+HRM" -- cat "$work/eval/evaluation.md"
+expect "evaluate report: the cost prior with the PCN" ok "LayerCost+NNS+HRM" -- cat "$work/eval/evaluation.md"
+expect "evaluate report: the shipped default by d" ok "LayerCost+HRM (the shipped default) by number" -- cat "$work/eval/evaluation.md"
 expect "evaluate plots" ok "<svg" -- cat "$work/eval/plots/predicted_vs_measured.svg"
 # A new machine: its platform held out while the model trains on fixed platforms only.
 expect "evaluate --train-platforms" ok "wrote" -- "$BIN" evaluate --data "$work/ref.csv" --data "$work/gen.csv" \

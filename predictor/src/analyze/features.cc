@@ -6,6 +6,8 @@
 #include <map>
 #include <tuple>
 
+#include "layer_cost_features.h"
+
 namespace acesniper {
 
 namespace {
@@ -83,6 +85,58 @@ const std::vector<FeatureDef> kDefs = {
     {"plane_below_14", "extra", "4-D layer outputs with plane H below 10 (7x7, 1x1 ...)"},
     {"plane_above_224", "extra", "4-D layer outputs with plane H above 316"},
     {"channels_above_512", "extra", "4-D layer outputs with more than 724 channels"},
+    // Layer cost (schema v2): per-layer cost terms, summed over the network (layer_cost_features.h)
+    {"cost_conv_flops_k1", "layer cost", "convolution FLOPs (2 x multiply-adds): groups 1, 1x1 kernel"},
+    {"cost_conv_flops_k3", "layer cost", "convolution FLOPs (2 x multiply-adds): groups 1, 3x3 kernel, dilation 1"},
+    {"cost_conv_flops_k5", "layer cost", "convolution FLOPs (2 x multiply-adds): groups 1, 5x5 kernel, dilation 1"},
+    {"cost_conv_flops_k7", "layer cost", "convolution FLOPs (2 x multiply-adds): groups 1, 7x7 kernel, dilation 1"},
+    {"cost_conv_flops_dilated", "layer cost", "convolution FLOPs (2 x multiply-adds): groups 1, dilation > 1, groups 1"},
+    {"cost_conv_flops_other", "layer cost", "... groups 1, any other kernel (1x7, 16x16 patchify, 2x2 ...)"},
+    {"cost_conv_flops_grouped", "layer cost", "... groups > 1 (depthwise included), any kernel"},
+    {"cost_conv_flops_k1_ch_lt64", "layer cost", "cost_conv_flops_k1 of layers whose smaller of input/output channels is below 64"},
+    {"cost_conv_flops_k1_ch_lt256", "layer cost", "... 64 to 255"},
+    {"cost_conv_flops_k1_ch_ge256", "layer cost", "... 256 or more"},
+    {"cost_conv_flops_k3_ch_lt64", "layer cost", "cost_conv_flops_k3 of layers whose smaller of input/output channels is below 64"},
+    {"cost_conv_flops_k3_ch_lt256", "layer cost", "... 64 to 255"},
+    {"cost_conv_flops_k3_ch_ge256", "layer cost", "... 256 or more"},
+    {"cost_conv_flops_k5_ch_lt64", "layer cost", "cost_conv_flops_k5 of layers whose smaller of input/output channels is below 64"},
+    {"cost_conv_flops_k5_ch_lt256", "layer cost", "... 64 to 255"},
+    {"cost_conv_flops_k5_ch_ge256", "layer cost", "... 256 or more"},
+    {"cost_conv_flops_k7_ch_lt64", "layer cost", "cost_conv_flops_k7 of layers whose smaller of input/output channels is below 64"},
+    {"cost_conv_flops_k7_ch_lt256", "layer cost", "... 64 to 255"},
+    {"cost_conv_flops_k7_ch_ge256", "layer cost", "... 256 or more"},
+    {"cost_conv_flops_dilated_ch_lt64", "layer cost", "cost_conv_flops_dilated of layers whose smaller of input/output channels is below 64"},
+    {"cost_conv_flops_dilated_ch_lt256", "layer cost", "... 64 to 255"},
+    {"cost_conv_flops_dilated_ch_ge256", "layer cost", "... 256 or more"},
+    {"cost_conv_flops_k1_hw_ge56", "layer cost", "cost_conv_flops_k1 of layers whose output plane H is 56 or more"},
+    {"cost_conv_flops_k1_hw_lt56", "layer cost", "... below 56"},
+    {"cost_conv_flops_k3_hw_ge56", "layer cost", "cost_conv_flops_k3 of layers whose output plane H is 56 or more"},
+    {"cost_conv_flops_k3_hw_lt56", "layer cost", "... below 56"},
+    {"cost_conv_flops_k5_hw_ge56", "layer cost", "cost_conv_flops_k5 of layers whose output plane H is 56 or more"},
+    {"cost_conv_flops_k5_hw_lt56", "layer cost", "... below 56"},
+    {"cost_conv_flops_k7_hw_ge56", "layer cost", "cost_conv_flops_k7 of layers whose output plane H is 56 or more"},
+    {"cost_conv_flops_k7_hw_lt56", "layer cost", "... below 56"},
+    {"cost_conv_flops_dilated_hw_ge56", "layer cost", "cost_conv_flops_dilated of layers whose output plane H is 56 or more"},
+    {"cost_conv_flops_dilated_hw_lt56", "layer cost", "... below 56"},
+    {"cost_conv_flops_s1", "layer cost", "convolution FLOPs at stride 1 (every kernel class)"},
+    {"cost_conv_flops_s2", "layer cost", "... stride 2"},
+    {"cost_conv_flops_s3up", "layer cost", "... stride 3 or more (patchify stems)"},
+    {"cost_conv_in_elements", "layer cost", "elements convolutions read (input activations)"},
+    {"cost_conv_out_elements", "layer cost", "elements convolutions write"},
+    {"cost_conv_weights", "layer cost", "convolution parameters (weights and biases)"},
+    {"cost_conv_layers", "layer cost", "convolution layers"},
+    {"cost_elements_batchnorm", "layer cost", "elements batch normalisation reads and writes (inputs + output)"},
+    {"cost_elements_layernorm", "layer cost", "... layer normalisation"},
+    {"cost_elements_activation", "layer cost", "... elementwise nonlinearities"},
+    {"cost_elements_add", "layer cost", "... elementwise additions"},
+    {"cost_elements_mul", "layer cost", "... elementwise products"},
+    {"cost_elements_concat", "layer cost", "... concatenations"},
+    {"cost_elements_pool", "layer cost", "... pooling of every kind"},
+    {"cost_elements_softmax", "layer cost", "... softmax"},
+    {"cost_elements_matmul", "layer cost", "... activation x activation products"},
+    {"cost_elements_fc", "layer cost", "... fully connected layers (activations only)"},
+    {"cost_elements_layout", "layer cost", "... data movement: reshape, permute, pad, flatten (not counted layers)"},
+    {"cost_elements_other", "layer cost", "... any other operator"},
 };
 
 bool IsCounted(OpKind k) {
@@ -146,6 +200,7 @@ Features AnalyzeGraph(const Graph& g) {
     flops[i] = 2.0 * static_cast<double>(NodeMacs(g, nd));
     work[i] = flops[i] + static_cast<double>(NodeElementwiseOps(g, nd));
     params[i] = static_cast<double>(NodeParams(g, nd));
+    AddLayerCostTerms(g, static_cast<int>(i), at);
     at("flops_total") += flops[i];
     at("params_total") += params[i];
     at("params_other") += static_cast<double>(nd.extra_params);

@@ -111,16 +111,23 @@ std::string WriteReport(const std::vector<EvalCell>& cells, const std::vector<No
     }
     md << "\n";
   }
-  md << "## NNS+HRM (Ace-Sniper) by number of reference networks d\n\n"
-     << "| d | random: MAPE | within 10 % | within 15 % | Spearman | zoo: MAPE |\n|---|---|---|---|---|---|\n";
-  for (const auto& [key, s] : summary) {
-    if (std::get<0>(key) != "NNS+HRM" || std::get<2>(key) != "random") continue;
-    auto zoo = summary.find({"NNS+HRM", std::get<1>(key), "zoo"});
-    md << "| " << std::get<1>(key) << " | " << Pct(s.mape / s.platforms) << " % | " << Pct(s.w10 / s.platforms) << " % | "
-       << Pct(s.w15 / s.platforms) << " % | " << F3(s.rho / s.platforms) << " | "
-       << (zoo == summary.end() ? "-" : Pct(zoo->second.mape / zoo->second.platforms) + " %") << " |\n";
+  for (const std::string& method : {std::string(kDefaultMethod), std::string(kPaperMethod)}) {
+    bool any = false;
+    for (const auto& [key, s] : summary) any = any || std::get<0>(key) == method;
+    if (!any) continue;
+    md << "## " << method << (method == kDefaultMethod ? " (the shipped default)" : " (Ace-Sniper as in the paper)")
+       << " by number of reference networks d\n\n"
+       << "| d | random: MAPE | within 10 % | within 15 % | Spearman | zoo: MAPE |\n|---|---|---|---|---|---|\n";
+    for (const auto& [key, s] : summary) {
+      if (std::get<0>(key) != method || std::get<2>(key) != "random") continue;
+      auto zoo = summary.find({method, std::get<1>(key), "zoo"});
+      md << "| " << std::get<1>(key) << " | " << Pct(s.mape / s.platforms) << " % | " << Pct(s.w10 / s.platforms) << " % | "
+         << Pct(s.w15 / s.platforms) << " % | " << F3(s.rho / s.platforms) << " | "
+         << (zoo == summary.end() ? "-" : Pct(zoo->second.mape / zoo->second.platforms) + " %") << " |\n";
+    }
+    md << "\n";
   }
-  md << "\n## Per held-out platform, d = " << a.baseline_d << " (random networks: MAPE / within 10 %)\n\n| method |";
+  md << "## Per held-out platform, d = " << a.baseline_d << " (random networks: MAPE / within 10 %)\n\n| method |";
   for (const std::string& p : platforms) md << " " << p << " |";
   md << "\n|---|";
   for (size_t i = 0; i < platforms.size(); ++i) md << "---|";
@@ -135,11 +142,11 @@ std::string WriteReport(const std::vector<EvalCell>& cells, const std::vector<No
     }
     md << "\n";
   }
-  md << "\n## NNS+HRM by latency quartile on the held-out platform (random networks, d = " << a.baseline_d
-     << ", within 10 %; Table VI)\n\n| platform | Q1 (fastest) | Q2 | Q3 | Q4 (slowest) |\n|---|---|---|---|---|\n";
+  md << "\n## By latency quartile on the held-out platform (random networks, d = " << a.baseline_d
+     << ", within 10 %; Table VI)\n\n| method | platform | Q1 (fastest) | Q2 | Q3 | Q4 (slowest) |\n|---|---|---|---|---|---|\n";
   for (const EvalCell& c : cells) {
-    if (c.method != "NNS+HRM" || c.d != a.baseline_d || c.network_set != "random") continue;
-    md << "| " << c.platform << " |";
+    if ((c.method != kDefaultMethod && c.method != kPaperMethod) || c.d != a.baseline_d || c.network_set != "random") continue;
+    md << "| " << c.method << " | " << c.platform << " |";
     for (const ErrorMetrics& q : c.quartiles) md << " " << Pct(q.within_10) << " % |";
     md << "\n";
   }
@@ -275,7 +282,7 @@ int RunEvaluate(const EvaluateArgs& a, const std::string& command_line) {
   // Plots of the main method at the baseline d.
   std::vector<PlotSeries> scatter, cdf;
   for (const EvalCell& c : *cells) {
-    if (c.method != "NNS+HRM" || c.d != a.baseline_d) continue;
+    if (c.method != kDefaultMethod || c.d != a.baseline_d) continue;
     scatter.push_back({c.platform + (c.network_set == "zoo" ? " (zoo)" : ""), c.measured_ms, c.predicted_ms, false});
     if (c.network_set != "random") continue;
     std::vector<double> err;
@@ -286,7 +293,7 @@ int RunEvaluate(const EvaluateArgs& a, const std::string& command_line) {
     cdf.push_back(s);
   }
   PlotOptions so;
-  so.title = "NNS+HRM, held-out platforms, d = " + std::to_string(a.baseline_d);
+  so.title = std::string(kDefaultMethod) + ", held-out platforms, d = " + std::to_string(a.baseline_d);
   so.x_label = "measured latency (ms)";
   so.y_label = "predicted latency (ms)";
   so.log_x = so.log_y = so.diagonal = true;
@@ -311,7 +318,7 @@ void AddEvaluateCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--features", a->features, "feature table of their networks")->required();
   cmd->add_option("--noise", a->noise, "a second pass over some of the networks (noise floor)");
   cmd->add_option("--out-dir", a->out_dir, "where evaluation.json, evaluation.md and plots/ go");
-  cmd->add_option("--d", a->d_values, "reference networks per held-out platform, swept for NNS+HRM");
+  cmd->add_option("--d", a->d_values, "reference networks per held-out platform, swept for NNS+HRM and LayerCost+HRM");
   cmd->add_option("--baseline-d", a->baseline_d, "d for every method")->check(CLI::Range(3, 100000));
   cmd->add_option("--methods", a->methods, "comma-separated subset of the methods, or all");
   cmd->add_option("--hold-out", a->held_out, "platforms to hold out, comma-separated (default: each in turn)");

@@ -59,6 +59,13 @@ int RunTrain(const TrainArgs& a) {
   for (const std::string& k : report.key_features) std::cout << " " << k;
   std::cout << "\nsingular networks:";
   for (const std::string& s : report.singular_networks) std::cout << " " << s;
+  if (!model->cost_prior.empty())
+    std::cout << "\ncost prior: " << model->cost_prior.columns.size() << " layer cost terms x "
+              << model->cost_prior.platforms.size() << " platform cost models";
+  if (!model->inference) {
+    std::cout << "\nPCN: none (the cost prior alone; --pcn-correction adds one)\nwrote " << a.out << "\n";
+    return 0;
+  }
   std::cout << "\nPCN: " << report.pcn_parameter_count << " parameters, " << report.pcn.epochs << " epochs, "
             << std::fixed << std::setprecision(1) << report.pcn.seconds << " s, loss "
             << std::setprecision(5) << (report.pcn.epoch_loss.empty() ? 0 : report.pcn.epoch_loss.front()) << " -> "
@@ -82,6 +89,10 @@ void AddTrainCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--hrm-variants", a->options.hrm_variants, "HRM vectors per training platform")->check(CLI::Range(1, 100));
   cmd->add_option("--small-flops", a->options.small_flops, "structure checker: below this, the Bayesian ridge path");
   cmd->add_option("--seed", a->options.seed, "training seed");
+  cmd->add_flag_callback("--no-cost-prior", [a] { a->options.cost_prior = false; },
+                         "no per-layer cost prior: the PCN predicts the whole latency (the paper's form, NNS+HRM)");
+  cmd->add_flag_callback("--pcn-correction", [a] { a->options.pcn_correction = true; },
+                         "with the cost prior, also train the PCN on the departure from it (LayerCost+NNS+HRM)");
   cmd->add_option("--epochs", a->options.pcn.epochs, "PCN epochs")->check(CLI::Range(0, 100000));
   cmd->add_option("--threads", a->options.pcn.threads, "intra-op threads")->check(CLI::Range(1, 256));
   cmd->add_option("--max-seconds", a->options.pcn.max_seconds, "stop PCN training after this wall time (0: none)");

@@ -8,6 +8,7 @@
 
 #include "acesniper/common/sha256.h"
 #include "acesniper/model/bayesian_ridge.h"
+#include "acesniper/model/cost_prior.h"
 #include "acesniper/model/json_eigen.h"
 
 namespace acesniper {
@@ -56,6 +57,10 @@ nlohmann::json HrmSpec::ToJson() const {
   j["input_scale"] = VectorToJson(input_scaler.scale.transpose());
   j["reference_inputs"] = MatrixToJson(reference_inputs);
   j["singular"] = singular;
+  if (!cost_platforms.empty()) {
+    j["cost_platforms"] = cost_platforms;
+    j["reference_cost_ms"] = MatrixToJson(reference_cost_ms);
+  }
   return j;
 }
 
@@ -88,6 +93,19 @@ Result<HrmSpec> HrmSpec::FromJson(const nlohmann::json& j) {
   s.reference_inputs = *inputs;
   for (int i : s.singular)
     if (i < 0 || i >= d) return Status::InvalidArgument("HRM spec: singular index " + std::to_string(i) + " out of range");
+  if (j.contains("cost_platforms")) {
+    try {
+      s.cost_platforms = j.at("cost_platforms").get<std::vector<std::string>>();
+    } catch (const nlohmann::json::exception& e) {
+      return Status::InvalidArgument(std::string("HRM spec: cost_platforms: ") + e.what());
+    }
+    if (s.cost_platforms.empty()) return Status::InvalidArgument("HRM spec: cost_platforms is empty");
+    Result<Eigen::MatrixXd> cost = JsonMatrix(j, "reference_cost_ms", d, static_cast<Eigen::Index>(s.cost_platforms.size()));
+    if (!cost.ok()) return fail(cost.status());
+    if (!cost->allFinite() || (cost->array() < 0).any())
+      return Status::InvalidArgument("HRM spec: reference_cost_ms must be finite and >= 0");
+    s.reference_cost_ms = *cost;
+  }
   return s;
 }
 
@@ -107,6 +125,7 @@ nlohmann::json HrmVector::ToJson() const {
   j["range_ms"] = {Round6(min_ms), Round6(max_ms)};
   j["hg"] = Rounded(hg);
   j["hs"] = Rounded(hs);
+  if (!hc.empty()) j["hc"] = Rounded(hc);
   if (!unsupported.empty()) j["unsupported"] = unsupported;
   return j;
 }
@@ -146,6 +165,14 @@ Result<HrmVector> HrmVector::FromJson(const nlohmann::json& j) {
   if (hg->empty()) return Status::InvalidArgument("HRM vector: 'hg' is empty");
   v.hg = *hg;
   v.hs = *hs;
+  if (j.contains("hc")) {
+    Result<std::vector<double>> hc = JsonStdVector(j, "hc");
+    if (!hc.ok()) return fail(hc.status());
+    for (double x : *hc)
+      if (!(x >= 0)) return Status::InvalidArgument("HRM vector: 'hc' weights must be >= 0");
+    if (hc->size() < 2) return Status::InvalidArgument("HRM vector: 'hc' needs an intercept and at least one weight");
+    v.hc = *hc;
+  }
   if (auto u = j.find("unsupported"); u != j.end()) {
     if (!u->is_array()) return Status::InvalidArgument("HRM vector: 'unsupported' must be an array of feature names");
     for (const nlohmann::json& name : *u) {
@@ -167,7 +194,8 @@ Status HrmVector::CheckAgainst(const HrmSpec& spec) const {
   if (spec_id != spec.Id())
     return Status::InvalidArgument("HRM vector of platform '" + platform + "' was fitted for spec " + spec_id +
                                    ", the model's spec is " + spec.Id() + ": re-run the reference benchmark");
-  if (hg.size() != spec.hg_features.size() + 1 || hs.size() != spec.singular.size())
+  if (hg.size() != spec.hg_features.size() + 1 || hs.size() != spec.singular.size() ||
+      hc.size() != (spec.cost_platforms.empty() ? 0 : spec.cost_platforms.size() + 1))
     return Status::InvalidArgument("HRM vector of platform '" + platform + "' has the wrong number of values");
   return Status::Ok();
 }
@@ -198,11 +226,30 @@ Result<HrmVector> FitHrm(const HrmSpec& spec, const HrmFitInput& input) {
   v.measured = static_cast<int>(rows.size());
   v.min_ms = lo;
   v.max_ms = hi;
+  // With a cost prior: first the mixture weights (hc), then Hg and Hs describe the platform's
+  // departure from its prior, y* - prior*, instead of y* itself.
+  std::vector<double> prior_z(d, 0.0);
+  if (!spec.cost_platforms.empty()) {
+    Eigen::MatrixXd basis(static_cast<Eigen::Index>(rows.size()), spec.reference_cost_ms.cols());
+    Eigen::VectorXd y(static_cast<Eigen::Index>(rows.size()));
+    for (size_t k = 0; k < rows.size(); ++k) {
+      basis.row(static_cast<Eigen::Index>(k)) = spec.reference_cost_ms.row(rows[k]);
+      y(static_cast<Eigen::Index>(k)) = input.latency_ms[static_cast<size_t>(rows[k])];
+    }
+    std::vector<bool> use;
+    for (const std::string& p : spec.cost_platforms) use.push_back(p != input.platform);
+    Result<std::vector<double>> hc = FitCostMixture(basis, y, use);
+    if (!hc.ok()) return hc.status().WithContext("HRM fit");
+    v.hc = *hc;
+    for (size_t r = 0; r < d; ++r)
+      prior_z[r] = NormalizeLatency(MixtureLatency(v.hc, spec.reference_cost_ms.row(static_cast<Eigen::Index>(r)).transpose()), lo, hi);
+  }
   Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), spec.reference_inputs.cols());
   Eigen::VectorXd z(static_cast<Eigen::Index>(rows.size()));
   for (size_t k = 0; k < rows.size(); ++k) {
     x.row(static_cast<Eigen::Index>(k)) = spec.reference_inputs.row(rows[k]);
-    z(static_cast<Eigen::Index>(k)) = NormalizeLatency(input.latency_ms[static_cast<size_t>(rows[k])], lo, hi);
+    z(static_cast<Eigen::Index>(k)) = NormalizeLatency(input.latency_ms[static_cast<size_t>(rows[k])], lo, hi) -
+                                      prior_z[static_cast<size_t>(rows[k])];
   }
   // The spec's inputs are standardised already: the prior applies to them as they are. Without
   // key features (HELP's encoding) the general part is just the mean.
@@ -222,7 +269,7 @@ Result<HrmVector> FitHrm(const HrmSpec& spec, const HrmFitInput& input) {
   }
   for (int s : spec.singular) {
     double y = input.latency_ms[static_cast<size_t>(s)];
-    v.hs.push_back(std::isfinite(y) && y > 0 ? NormalizeLatency(y, lo, hi) : general(s));
+    v.hs.push_back(std::isfinite(y) && y > 0 ? NormalizeLatency(y, lo, hi) - prior_z[static_cast<size_t>(s)] : general(s));
   }
   return v;
 }

@@ -97,14 +97,19 @@ std::vector<EvalMethod> StandardMethods(const TrainOptions& base) {
     e.regression_features = std::move(f);
     m.push_back(e);
   };
+  // Only Ace-Sniper's method and its ablations get the cost prior: it reads per-layer costs,
+  // which would turn a FLOPs baseline into something else.
   auto trained = [&](const std::string& name, std::vector<std::string> net, std::vector<std::string> keys,
-                     HardwareEncoding hw) {
+                     HardwareEncoding hw, bool cost_prior = false, bool pcn = true, bool sweep = false) {
     EvalMethod e;
     e.name = name;
     e.train = base;
     e.train.network_features = std::move(net);
     e.train.fixed_key_features = std::move(keys);
     e.train.hardware = hw;
+    e.train.cost_prior = cost_prior;
+    e.train.pcn_correction = pcn;
+    e.sweep_d = sweep;
     m.push_back(e);
   };
   regression("FLOPs", {"flops_total"});
@@ -115,7 +120,9 @@ std::vector<EvalMethod> StandardMethods(const TrainOptions& base) {
   trained("NNS+HELP", {}, {}, HardwareEncoding::kReferenceLatencies);
   trained("FLOPs+HRM", {"flops_total"}, {"flops_total"}, HardwareEncoding::kHrm);
   trained("FLOPs&AMC+HRM", {"flops_total", "amc_bytes"}, {"flops_total", "amc_bytes"}, HardwareEncoding::kHrm);
-  trained("NNS+HRM", {}, {}, HardwareEncoding::kHrm);
+  trained(kPaperMethod, {}, {}, HardwareEncoding::kHrm, false, true, true);
+  trained(kDefaultMethod, {}, {}, HardwareEncoding::kHrm, true, false, true);
+  trained("LayerCost+NNS+HRM", {}, {}, HardwareEncoding::kHrm, true, true);
   return m;
 }
 
@@ -146,7 +153,7 @@ Result<std::vector<EvalCell>> EvaluateLeaveOnePlatformOut(const LatencyDataset& 
   std::vector<EvalCell> cells;
   for (const EvalMethod& method : methods) {
     std::vector<int> ds = {options.baseline_d};
-    if (method.name == "NNS+HRM") ds = options.d_values;
+    if (method.sweep_d) ds = options.d_values;
     for (int d : ds) {
       if (d > static_cast<int>(pool.size()))
         return Status::InvalidArgument("evaluation: d = " + std::to_string(d) + " exceeds the " + std::to_string(pool.size()) +

@@ -38,6 +38,7 @@ const char* PredictionRouteName(PredictionRoute r) {
   switch (r) {
     case PredictionRoute::kPcn: return "pcn";
     case PredictionRoute::kLinear: return "linear";
+    case PredictionRoute::kPrior: return "prior";
     case PredictionRoute::kNotRunnable: return "not-runnable";
   }
   return "?";
@@ -63,7 +64,7 @@ Status LatencyModel::AttachPcn(nlohmann::json parameters) {
 }
 
 Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<PredictionQuery>& queries) const {
-  if (!inference) return Status::Internal("latency model has no PCN");
+  if (!inference && cost_prior.empty()) return Status::Internal("latency model has no PCN");
   const size_t f = FeatureDefs().size();
   int flops_column = -1;
   for (size_t j = 0; j < f; ++j)
@@ -75,9 +76,10 @@ Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<P
   // A batch usually asks about few networks on many platforms (one pod, every node): each
   // network's model inputs are computed once.
   struct NetworkInputs {
-    Eigen::VectorXd key;
+    Eigen::VectorXd key, basis_ms;
     Eigen::VectorXf key_f, net;
   };
+  std::vector<double> prior_z;  // per PCN row: the prior, normalised (cost prior only)
   std::unordered_map<const std::vector<double>*, NetworkInputs> inputs_of;
   for (size_t q = 0; q < queries.size(); ++q) {
     const PredictionQuery& query = queries[q];
@@ -86,7 +88,8 @@ Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<P
       return Status::InvalidArgument("prediction query " + std::to_string(q) + ": " + std::to_string(query.features->size()) +
                                      " features, the model's schema " + feature_schema + " has " + std::to_string(f));
     const HrmVector& h = *query.hrm;
-    if (h.spec_id != spec_id || h.hg.size() != key_columns.size() + 1 || h.hs.size() != spec.singular.size()) {
+    if (h.spec_id != spec_id || h.hg.size() != key_columns.size() + 1 || h.hs.size() != spec.singular.size() ||
+        h.hc.size() != (cost_prior.empty() ? 0 : cost_prior.platforms.size() + 1)) {
       Status st = h.CheckAgainst(spec);
       return st.ok() ? Status::InvalidArgument("HRM vector does not match the model") : st;
     }
@@ -100,14 +103,22 @@ Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<P
       it->second.key = spec.input_scaler.ApplyRow(Select(all, key_columns));
       it->second.key_f = it->second.key.cast<float>();
       it->second.net = network_scaler.ApplyRow(Select(all, network_columns)).cast<float>();
+      if (!cost_prior.empty()) it->second.basis_ms = cost_prior.Basis(*query.features);
     }
     const Eigen::VectorXd& key = it->second.key;
+    // The prior, normalised (0 without one): hg, hs and the PCN all describe the departure from it.
+    const double prior = cost_prior.empty() ? 0.0 : NormalizeLatency(MixtureLatency(h.hc, it->second.basis_ms), h.min_ms, h.max_ms);
     if ((*query.features)[static_cast<size_t>(flops_column)] < small_flops) {
-      double z = h.hg[0];
+      double z = prior + h.hg[0];
       for (Eigen::Index k = 0; k < key.size(); ++k) z += h.hg[static_cast<size_t>(k) + 1] * key(k);
       out[q] = {DenormalizeLatency(z, h.min_ms, h.max_ms), PredictionRoute::kLinear};
       continue;
     }
+    if (!inference) {  // prior only
+      out[q] = {DenormalizeLatency(prior, h.min_ms, h.max_ms), PredictionRoute::kPrior};
+      continue;
+    }
+    if (!cost_prior.empty()) prior_z.push_back(prior);
     const Eigen::VectorXf& net = it->second.net;
     in.network.insert(in.network.end(), net.data(), net.data() + net.size());
     in.key.insert(in.key.end(), it->second.key_f.data(), it->second.key_f.data() + key.size());
@@ -121,7 +132,8 @@ Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<P
     if (!z.ok()) return z.status();
     for (size_t r = 0; r < pcn_rows.size(); ++r) {
       const HrmVector& h = *queries[pcn_rows[r]].hrm;
-      out[pcn_rows[r]] = {DenormalizeLatency((*z)[r], h.min_ms, h.max_ms), PredictionRoute::kPcn};
+      const double correction_base = prior_z.empty() ? 0.0 : prior_z[r];
+      out[pcn_rows[r]] = {DenormalizeLatency(correction_base + (*z)[r], h.min_ms, h.max_ms), PredictionRoute::kPcn};
     }
   }
   return out;
@@ -143,6 +155,8 @@ nlohmann::json LatencyModel::ToJson() const {
   j["small_flops"] = small_flops;
   j["training"] = training;
   if (inference) j["pcn"] = pcn_parameters;
+  if (!cost_prior.empty()) j["cost_prior"] = cost_prior.ToJson();
+  if (!inference && !cost_prior.empty()) j["prior_only"] = true;
   return j;
 }
 
@@ -185,7 +199,23 @@ Result<LatencyModel> LatencyModel::FromJson(const nlohmann::json& j) {
   if (!small.ok()) return fail(small.status());
   m.small_flops = *small;
   m.training = j.value("training", nlohmann::json::object());
+  if (auto prior_it = j.find("cost_prior"); prior_it != j.end()) {
+    Result<CostPrior> prior = CostPrior::FromJson(*prior_it);
+    if (!prior.ok()) return fail(prior.status());
+    if (prior->platforms != m.spec.cost_platforms)
+      return Status::InvalidArgument("latency model: cost_prior.platforms differ from hrm_spec.cost_platforms");
+    m.cost_prior = std::move(prior).value();
+  } else if (!m.spec.cost_platforms.empty()) {
+    return Status::InvalidArgument("latency model: hrm_spec has cost_platforms but the model has no 'cost_prior'");
+  }
   auto pcn_it = j.find("pcn");
+  auto only_it = j.find("prior_only");
+  if (only_it != j.end() && !only_it->is_boolean()) return Status::InvalidArgument("latency model: 'prior_only' must be true or false");
+  if (only_it != j.end() && only_it->get<bool>()) {
+    if (m.cost_prior.empty()) return Status::InvalidArgument("latency model: 'prior_only' without a 'cost_prior'");
+    if (pcn_it != j.end()) return Status::InvalidArgument("latency model: 'prior_only' with a 'pcn'");
+    return m;
+  }
   if (pcn_it == j.end()) return Status::InvalidArgument("latency model: missing 'pcn'");
   Result<PcnInference> pcn = PcnInference::FromJson(*pcn_it);
   if (!pcn.ok()) return fail(pcn.status());

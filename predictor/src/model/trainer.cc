@@ -1,5 +1,6 @@
 #include "acesniper/model/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -77,8 +78,10 @@ Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::ve
   Result<std::vector<int>> columns = FeatureColumns(options.network_features);
   if (!columns.ok()) return columns.status().WithContext("training: network features");
   model.network_columns = *columns;
-  if (model.network_columns.empty())
-    for (size_t c = 0; c < FeatureDefs().size(); ++c) model.network_columns.push_back(static_cast<int>(c));
+  std::vector<int> structure_columns;  // every feature but the "layer cost" group
+  for (size_t c = 0; c < FeatureDefs().size(); ++c)
+    if (std::string(FeatureDefs()[c].dimension) != "layer cost") structure_columns.push_back(static_cast<int>(c));
+  if (model.network_columns.empty()) model.network_columns = structure_columns;
   model.network_scaler = Restrict(full_scaler, model.network_columns);
 
   // 2. Key features: given, or Algorithm 1 on the pooled training pairs. Target: ln latency
@@ -95,7 +98,7 @@ Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::ve
     if (!fixed.ok()) return fixed.status().WithContext("training: key features");
     model.key_columns = *fixed;
   } else {
-    Eigen::MatrixXd x(static_cast<Eigen::Index>(pairs.size()), inputs.cols());
+    Eigen::MatrixXd x(static_cast<Eigen::Index>(pairs.size()), static_cast<Eigen::Index>(structure_columns.size()));
     Eigen::VectorXd t(static_cast<Eigen::Index>(pairs.size()));
     std::vector<double> mean(data.platforms.size(), 0.0), count(data.platforms.size(), 0.0);
     for (const auto& [i, p] : pairs) {
@@ -104,14 +107,16 @@ Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::ve
     }
     for (size_t k = 0; k < pairs.size(); ++k) {
       auto [i, p] = pairs[k];
-      x.row(static_cast<Eigen::Index>(k)) = inputs.row(i);
+      for (size_t c = 0; c < structure_columns.size(); ++c)
+        x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(c)) = inputs(i, structure_columns[c]);
       t(static_cast<Eigen::Index>(k)) = std::log(data.latency_ms(i, p)) - mean[static_cast<size_t>(p)] / count[static_cast<size_t>(p)];
     }
     KeyFeatureOptions ko;
     ko.max_features = options.key_features;
     Result<KeyFeatureSelection> sel = ExtractKeyFeatures(x, t, ko);
     if (!sel.ok()) return sel.status().WithContext("training");
-    model.key_columns = sel->columns;
+    model.key_columns.clear();
+    for (int c : sel->columns) model.key_columns.push_back(structure_columns[static_cast<size_t>(c)]);
   }
   rep.key_feature_seconds = Seconds(start);
   rep.key_features.clear();
@@ -163,6 +168,24 @@ Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::ve
         spec.singular.push_back(complete[static_cast<size_t>(c)]);
     }
   }
+  // 3b. The cost prior: each training platform's additive model, fitted on the training and
+  //     reference networks, and its latencies of the reference networks (the basis a platform's
+  //     mixture weights are fitted against).
+  std::vector<Eigen::VectorXd> basis_of;  // per dataset row, filled for the training networks
+  if (options.cost_prior) {
+    std::vector<int> fit_rows = networks;
+    for (int r : ref_rows)
+      if (std::find(fit_rows.begin(), fit_rows.end(), r) == fit_rows.end()) fit_rows.push_back(r);
+    Result<CostPrior> prior = FitCostPrior(data, platforms, fit_rows);
+    if (!prior.ok()) return prior.status().WithContext("training");
+    model.cost_prior = std::move(prior).value();
+    spec.cost_platforms = model.cost_prior.platforms;
+    spec.reference_cost_ms.resize(d, static_cast<Eigen::Index>(platforms.size()));
+    for (Eigen::Index r = 0; r < d; ++r)
+      spec.reference_cost_ms.row(r) = model.cost_prior.Basis(data.networks[static_cast<size_t>(ref_rows[static_cast<size_t>(r)])].values).transpose();
+    basis_of.resize(data.networks.size());
+    for (int i : networks) basis_of[static_cast<size_t>(i)] = model.cost_prior.Basis(data.networks[static_cast<size_t>(i)].values);
+  }
   rep.singular_networks.clear();
   for (int s : spec.singular) rep.singular_networks.push_back(spec.reference_networks[static_cast<size_t>(s)]);
 
@@ -190,13 +213,28 @@ Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::ve
         for (int c : model.key_columns) in.key.push_back(static_cast<float>(inputs(i, c)));
         for (double x : h->hg) in.hg.push_back(static_cast<float>(x));
         for (double x : h->hs) in.hs.push_back(static_cast<float>(x));
-        target.push_back(static_cast<float>(NormalizeLatency(y, h->min_ms, h->max_ms)));
+        double z = NormalizeLatency(y, h->min_ms, h->max_ms);
+        if (options.cost_prior) z -= NormalizeLatency(MixtureLatency(h->hc, basis_of[static_cast<size_t>(i)]), h->min_ms, h->max_ms);
+        target.push_back(static_cast<float>(z));
         weight.push_back(static_cast<float>(span * span));
         ++in.n;
       }
     }
   }
   rep.pairs = in.n;
+  nlohmann::json plats = nlohmann::json::array();
+  for (int p : platforms) plats.push_back(data.platforms[static_cast<size_t>(p)]);
+  model.training = {{"platforms", plats},
+                    {"hardware", options.hardware == HardwareEncoding::kHrm ? "hrm" : "reference-latencies"},
+                    {"cost_prior", options.cost_prior},
+                    {"networks", networks.size()},
+                    {"pairs", in.n},
+                    {"hrm_variants", options.hrm_variants},
+                    {"seed", options.seed}};
+  if (options.cost_prior && !options.pcn_correction) {  // prior only
+    model.training["seconds"] = Seconds(start);
+    return model;
+  }
   PcnDims dims{static_cast<int>(model.network_columns.size()), static_cast<int>(k), static_cast<int>(spec.singular.size())};
   Result<Pcn> pcn = Pcn::Create(dims, options.pcn);
   if (!pcn.ok()) return pcn.status().WithContext("training");
@@ -206,16 +244,8 @@ Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::ve
   rep.pcn_parameter_count = pcn->parameter_count();
   ACESNIPER_RETURN_IF_ERROR(model.AttachPcn(pcn->ToJson()).WithContext("training"));
 
-  nlohmann::json plats = nlohmann::json::array();
-  for (int p : platforms) plats.push_back(data.platforms[static_cast<size_t>(p)]);
-  model.training = {{"platforms", plats},
-                    {"hardware", options.hardware == HardwareEncoding::kHrm ? "hrm" : "reference-latencies"},
-                    {"networks", networks.size()},
-                    {"pairs", in.n},
-                    {"hrm_variants", options.hrm_variants},
-                    {"seed", options.seed},
-                    {"pcn_epochs", trained->epochs},
-                    {"seconds", Seconds(start)}};
+  model.training["pcn_epochs"] = trained->epochs;
+  model.training["seconds"] = Seconds(start);
   return model;
 }
 

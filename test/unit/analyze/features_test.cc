@@ -111,10 +111,58 @@ TEST_CASE("dilated 3x3 convolutions are atrous, other kernels are counted and no
 }
 
 TEST_CASE("the feature schema is named and versioned", "[features]") {
-  CHECK(std::string(kFeatureSchema) == "acesniper.nns/v1");
+  CHECK(std::string(kFeatureSchema) == "acesniper.nns/v2");
   Features f = AnalyzeGraph(HandWorkedNetwork());
   CHECK(f.values().size() == FeatureDefs().size());
   CHECK(std::isnan(f.Get("no_such_feature")));
   std::set<std::string> names;
   for (const auto& d : FeatureDefs()) CHECK(names.insert(d.name).second);
+}
+
+TEST_CASE("layer cost terms of the hand-worked network", "[features]") {
+  Features f = AnalyzeGraph(HandWorkedNetwork());
+  const double conv1 = 2 * 64.0 * 112 * 112 * 3 * 49, conv2 = 2 * 64.0 * 56 * 56 * 64 * 9;
+  // conv1: 7x7, stride 2, min(3, 64) channels < 64, plane 112; conv2: 3x3, stride 1, 64 channels, plane 56.
+  CHECK(f.Get("cost_conv_flops_k7") == conv1);
+  CHECK(f.Get("cost_conv_flops_k7_ch_lt64") == conv1);
+  CHECK(f.Get("cost_conv_flops_k7_hw_ge56") == conv1);
+  CHECK(f.Get("cost_conv_flops_k3") == conv2);
+  CHECK(f.Get("cost_conv_flops_k3_ch_lt256") == conv2);
+  CHECK(f.Get("cost_conv_flops_k3_hw_ge56") == conv2);
+  CHECK(f.Get("cost_conv_flops_k3_hw_lt56") == 0);
+  CHECK(f.Get("cost_conv_flops_s2") == conv1);
+  CHECK(f.Get("cost_conv_flops_s1") == conv2);
+  CHECK(f.Get("cost_conv_flops_k7") + f.Get("cost_conv_flops_k3") == f.Get("flops_conv"));
+  CHECK(f.Get("cost_conv_layers") == 2);
+  CHECK(f.Get("cost_conv_in_elements") == 3.0 * 224 * 224 + 64.0 * 56 * 56);
+  CHECK(f.Get("cost_conv_out_elements") == 64.0 * 112 * 112 + 64.0 * 56 * 56);
+  CHECK(f.Get("cost_conv_weights") == f.Get("params_conv"));
+  const double big = 64.0 * 112 * 112, small = 64.0 * 56 * 56;
+  CHECK(f.Get("cost_elements_batchnorm") == 2 * big);
+  CHECK(f.Get("cost_elements_activation") == 2 * big);
+  CHECK(f.Get("cost_elements_pool") == big + small + small + 64);  // max pool, then global average
+  CHECK(f.Get("cost_elements_add") == 3 * small);
+  CHECK(f.Get("cost_elements_layout") == 2 * 64);                  // flatten
+  CHECK(f.Get("cost_elements_fc") == 64 + 1000);
+  CHECK(f.Get("cost_elements_other") == 0);
+}
+
+TEST_CASE("grouped, dilated and other kernels have their own cost terms", "[features]") {
+  Net n;
+  REQUIRE(n.g.AddInput({1, 32, 28, 28}).ok());
+  int dw = n.Add(ConvLayer(0, 32, 3, 1, 1, 1, 32));   // depthwise: not a dense 3x3
+  int at = n.Conv(dw, 256, 3, 1, 2, 2);              // dilated, 32 channels in
+  n.Conv(at, 64, 4, 4, 0);                           // 4x4 patchify, stride 4
+  Features f = AnalyzeGraph(n.g);
+  CHECK(f.Get("cost_conv_flops_grouped") == 2 * 32.0 * 28 * 28 * 9);
+  CHECK(f.Get("cost_conv_flops_k3") == 0);
+  CHECK(f.Get("cost_conv_flops_dilated") == 2 * 256.0 * 28 * 28 * 32 * 9);
+  CHECK(f.Get("cost_conv_flops_dilated_ch_lt64") == f.Get("cost_conv_flops_dilated"));
+  CHECK(f.Get("cost_conv_flops_dilated_hw_lt56") == f.Get("cost_conv_flops_dilated"));
+  CHECK(f.Get("cost_conv_flops_other") == 2 * 64.0 * 7 * 7 * 256 * 16);
+  CHECK(f.Get("cost_conv_flops_s3up") == f.Get("cost_conv_flops_other"));
+  double by_class = 0;
+  for (const char* k : {"k1", "k3", "k5", "k7", "dilated", "other", "grouped"})
+    by_class += f.Get(std::string("cost_conv_flops_") + k);
+  CHECK(by_class == f.Get("flops_conv"));
 }

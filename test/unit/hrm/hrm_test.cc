@@ -156,3 +156,51 @@ TEST_CASE("singular networks: the ones whose latency varies most across platform
   CHECK((picked[0] == 2 || picked[0] == 3));
   CHECK(picked[1] == 0);
 }
+
+TEST_CASE("HRM with a cost prior: mixture weights of the other platforms' models, round trip, checks", "[hrm]") {
+  HrmSpec spec = MakeSpec(30);
+  // Three basis platforms; the new platform costs exactly 2 x basis A + 0.5 x basis C.
+  spec.cost_platforms = {"cpu-b", "cpu-c", "cpu-d"};
+  spec.reference_cost_ms.resize(30, 3);
+  SplitMix64 rng(5);
+  HrmFitInput in{"cpu-new", "0123456789abcdef", {}};
+  for (int i = 0; i < 30; ++i) {
+    for (int k = 0; k < 3; ++k) spec.reference_cost_ms(i, k) = 1 + 50 * rng.Unit();
+    in.latency_ms.push_back(2 * spec.reference_cost_ms(i, 0) + 0.5 * spec.reference_cost_ms(i, 2));
+  }
+  Result<HrmVector> v = FitHrm(spec, in);
+  REQUIRE(v.ok());
+  REQUIRE(v->hc.size() == 4);
+  CHECK(v->hc[1] == Approx(2).epsilon(0.02));
+  CHECK(v->hc[2] == Approx(0).margin(0.02));
+  CHECK(v->hc[3] == Approx(0.5).epsilon(0.05));
+  CHECK(v->CheckAgainst(spec).ok());
+  Result<HrmVector> back = HrmVector::Parse(v->ToCompactString());
+  REQUIRE(back.ok());
+  CHECK(back->hc.size() == 4);
+  CHECK(back->hc[1] == Approx(v->hc[1]));
+  // A platform that is one of the basis never mixes in its own model.
+  in.platform = "cpu-b";
+  Result<HrmVector> self = FitHrm(spec, in);
+  REQUIRE(self.ok());
+  CHECK(self->hc[1] == 0);
+  // Without hc, or with a negative weight, the vector is refused.
+  HrmVector no_hc = *v;
+  no_hc.hc.clear();
+  CHECK_FALSE(no_hc.CheckAgainst(spec).ok());
+  nlohmann::json j = v->ToJson();
+  j["hc"] = {1.0, -0.5, 0.0, 0.0};
+  Result<HrmVector> negative = HrmVector::FromJson(j);
+  REQUIRE_FALSE(negative.ok());
+  CHECK(negative.status().message().find("'hc'") != std::string::npos);
+  // The spec keeps its basis through JSON, and corrupt basis latencies are refused.
+  Result<HrmSpec> spec_back = HrmSpec::FromJson(spec.ToJson());
+  REQUIRE(spec_back.ok());
+  CHECK(spec_back->Id() == spec.Id());
+  nlohmann::json bad = spec.ToJson();
+  bad["reference_cost_ms"][0][0] = -1.0;
+  CHECK_FALSE(HrmSpec::FromJson(bad).ok());
+  bad = spec.ToJson();
+  bad["reference_cost_ms"].erase(0);
+  CHECK_FALSE(HrmSpec::FromJson(bad).ok());
+}

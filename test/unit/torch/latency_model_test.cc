@@ -59,6 +59,7 @@ TrainOptions SmallTraining() {
   t.hrm_variants = 2;
   t.pcn.epochs = 8;
   t.pcn.threads = 1;
+  t.cost_prior = false;  // the paper's form: the PCN predicts the whole latency
   return t;
 }
 
@@ -119,6 +120,7 @@ TEST_CASE("latency model: corrupt or foreign model files are refused with the re
   for (int i = 0; i < 150; ++i) nets.push_back(i);
   TrainOptions t = SmallTraining();
   t.pcn.epochs = 1;
+  t.cost_prior = t.pcn_correction = true;  // every part a model file can have
   LatencyModel model = std::move(TrainLatencyModel(data, {0, 1, 2}, nets, t)).value();
   std::string path = TempPath("model-corrupt");
   auto write = [&](const std::string& text) { std::ofstream(path, std::ios::trunc) << text; };
@@ -135,6 +137,18 @@ TEST_CASE("latency model: corrupt or foreign model files are refused with the re
   k.erase("pcn");
   CHECK(error_of(k.dump()).find("'pcn'") != std::string::npos);
   k = j;
+  k.erase("cost_prior");
+  CHECK(error_of(k.dump()).find("no 'cost_prior'") != std::string::npos);
+  k = j;
+  k["cost_prior"]["platforms"][0] = "someone-else";
+  CHECK(error_of(k.dump()).find("cost_prior.platforms differ") != std::string::npos);
+  k = j;
+  k["prior_only"] = true;
+  CHECK(error_of(k.dump()).find("'prior_only' with a 'pcn'") != std::string::npos);
+  k = j;
+  k["prior_only"] = "yes";
+  CHECK(error_of(k.dump()).find("'prior_only' must be true or false") != std::string::npos);
+  k = j;
   k["key_features"][0] = "no_such_feature";
   CHECK(error_of(k.dump()).find("no_such_feature") != std::string::npos);
   k = j;
@@ -146,5 +160,74 @@ TEST_CASE("latency model: corrupt or foreign model files are refused with the re
   foreign.spec_id = "0000000000000000";
   std::vector<PredictionQuery> q = {{&data.networks[0].values, &foreign}};
   CHECK(model.Predict(q).status().message().find("re-run the reference benchmark") != std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("cost prior: a platform that prices layers like a mix of the training platforms is predicted from 20 references",
+          "[latency-model]") {
+  // Additive platforms: each prices 3x3 convolution FLOPs, 1x1 FLOPs, moved elements and layers
+  // differently. The held-out one is 0.5 x platform 0 + 1.5 x platform 2, so a mixture of the
+  // training platforms' cost models is exact; only its 20 reference latencies are given.
+  std::vector<FeatureRow> table;
+  std::vector<MeasurementRecord> recs;
+  GeneratorOptions o;
+  o.seed = 5;
+  o.max_flops = 2e9;
+  const double k3[] = {1e-8, 3e-8, 0.5e-8}, k1[] = {2e-8, 1e-8, 4e-8}, el[] = {1e-6, 4e-6, 2e-6}, layer[] = {0.01, 0.002, 0.02};
+  auto cost = [&](const Features& f, int p) {
+    return 0.2 + k3[p] * f.Get("cost_conv_flops_k3") + k1[p] * f.Get("cost_conv_flops_k1") +
+           el[p] * (f.Get("cost_elements_batchnorm") + f.Get("cost_elements_activation")) + layer[p] * f.Get("struct_layers");
+  };
+  for (uint64_t i = 0; i < 120; ++i) {
+    GeneratedNetwork n = *GenerateNetwork(o, i);
+    Features f = AnalyzeGraph(n.graph);
+    std::string hash = GraphStructureHash(n.graph);
+    table.push_back({n.name, hash, f.values()});
+    for (int p = 0; p < 4; ++p) {
+      MeasurementRecord r;
+      r.platform = "additive-" + std::to_string(p);
+      r.platform_id = "id" + std::to_string(p);
+      r.network = n.name;
+      r.network_hash = hash;
+      r.median_ms = p < 3 ? cost(f, p) : 0.5 * cost(f, 0) + 1.5 * cost(f, 2);
+      recs.push_back(r);
+    }
+  }
+  LatencyDataset data = *BuildLatencyDataset(recs, table);
+  std::vector<int> train_networks, test_networks;
+  for (int i = 0; i < 120; ++i) (i < 90 ? train_networks : test_networks).push_back(i);
+  TrainOptions t = SmallTraining();
+  t.reference_networks.resize(20);
+  t.cost_prior = true;
+  t.pcn_correction = false;  // prior only, the default: what the mixture alone does
+  Result<LatencyModel> model = TrainLatencyModel(data, {0, 1, 2}, train_networks, t);
+  REQUIRE(model.ok());
+  REQUIRE(model->cost_prior.platforms.size() == 3);
+  CHECK(!model->inference);
+  Result<HrmVector> held_out = FitHrm(model->spec, ReferenceLatencies(data, 3, model->spec));
+  REQUIRE(held_out.ok());
+  REQUIRE(held_out->hc.size() == 4);
+  std::vector<PredictionQuery> queries;
+  std::vector<double> measured;
+  for (int i : test_networks) {
+    queries.push_back({&data.networks[static_cast<size_t>(i)].values, &*held_out});
+    measured.push_back(data.latency_ms(i, 3));
+  }
+  Result<std::vector<LatencyPrediction>> p = model->Predict(queries);
+  REQUIRE(p.ok());
+  std::vector<double> predicted;
+  for (const LatencyPrediction& x : *p) predicted.push_back(x.ms);
+  ErrorMetrics m = ComputeErrorMetrics(predicted, measured);
+  INFO("MAPE " << m.mape << ", within 5 % " << m.within_5);
+  CHECK(m.within_5 > 0.9);
+  // Prior only survives a save and load.
+  std::string path = TempPath("model-prior-only");
+  REQUIRE(model->Save(path).ok());
+  Result<LatencyModel> back = LatencyModel::Load(path);
+  REQUIRE(back.ok());
+  Result<std::vector<LatencyPrediction>> q = back->Predict(queries);
+  REQUIRE(q.ok());
+  CHECK((*q)[0].ms == Approx((*p)[0].ms).epsilon(1e-6));
+  CHECK((*q)[0].route == PredictionRoute::kPrior);
   std::remove(path.c_str());
 }

@@ -11,11 +11,11 @@
 
 namespace acesniper {
 
-inline constexpr const char* kFeatureSchema = "acesniper.nns/v1";
+inline constexpr const char* kFeatureSchema = "acesniper.nns/v2";
 
 struct FeatureDef {
   const char* name;
-  const char* dimension;  // Table III dimension, "memory access" or "extra"
+  const char* dimension;  // Table III dimension, "memory access", "extra" or "layer cost"
   const char* meaning;
 };
 

@@ -30,6 +30,11 @@ struct HrmSpec {
   Eigen::MatrixXd reference_inputs;             // d x |hg_features|: log1p(feature), standardised
   Standardizer input_scaler;                    // how raw log1p features were standardised
   std::vector<int> singular;                    // indices into reference_networks (Hs), in pick order
+  // The cost prior's basis (model/cost_prior.h), when the model has one: the training platforms'
+  // names and their additive models' latencies of the reference networks (d x K, ms). A
+  // platform's mixture weights (HrmVector::hc) are fitted to these.
+  std::vector<std::string> cost_platforms;
+  Eigen::MatrixXd reference_cost_ms;
 
   size_t d() const { return reference_networks.size(); }
   // 16 hex digits of the SHA-256 of the canonical JSON: equal specs, equal ids.
@@ -46,11 +51,16 @@ struct HrmVector {
   double min_ms = 0, max_ms = 0;  // range of Mh (eq. 11)
   std::vector<double> hg;   // [intercept, weights...] : 1 + |hg_features|
   std::vector<double> hs;   // normalised latencies of the singular networks
+  // Cost prior mixture weights [a_0 (ms), a_1..a_K] >= 0 over the spec's cost_platforms; empty
+  // when the spec has none. A platform never mixes in its own model (same name): the weights
+  // describe it the way they would describe a platform the model has never seen. With them, hg
+  // and hs are fitted to y* - prior* (the departure from the prior), not to y*.
+  std::vector<double> hc;
   // Operator classes (count_* feature names) this platform cannot run, learned from its
   // unsupported reports (structure checker); optional, empty when it runs everything measured.
   std::vector<std::string> unsupported;
 
-  // Everything PCN reads: [hg..., hs...].
+  // Everything PCN reads: [hg..., hs...] (hc is applied outside the PCN, as the prior).
   std::vector<double> Concatenated() const;
   // Compact, versioned JSON (fits a Kubernetes annotation: about 30 bytes a number).
   nlohmann::json ToJson() const;

@@ -22,12 +22,18 @@ struct EvalMethod {
   std::string name;
   enum class Kind { kTrained, kReferenceRegression } kind = Kind::kTrained;
   TrainOptions train;                         // kTrained
+  bool sweep_d = false;                       // evaluated at every EvalOptions::d_values, not only baseline_d
   std::vector<std::string> regression_features;  // kReferenceRegression: log1p of these
 };
 
 // The seven methods of issue 4: FLOPs, FLOPs&AMC, HELP-style, NNS+HELP, FLOPs+HRM,
-// FLOPs&AMC+HRM, NNS+HRM (Ace-Sniper). `base` supplies the shared training options.
+// FLOPs&AMC+HRM, NNS+HRM (Ace-Sniper as the paper has it: the PCN predicts the whole latency),
+// then the cost prior (cost_prior.h): LayerCost+HRM (the prior alone, the shipped default) and
+// LayerCost+NNS+HRM (the prior with the PCN's correction). `base` supplies the shared training
+// options; NNS+HRM and LayerCost+HRM are swept over d.
 std::vector<EvalMethod> StandardMethods(const TrainOptions& base);
+inline constexpr const char* kPaperMethod = "NNS+HRM";
+inline constexpr const char* kDefaultMethod = "LayerCost+HRM";
 
 struct EvalOptions {
   std::vector<std::string> reference_pool;  // reference networks in order; d takes the first d

@@ -15,6 +15,7 @@
 
 #include "acesniper/common/status.h"
 #include "acesniper/hrm/hrm.h"
+#include "acesniper/model/cost_prior.h"
 #include "acesniper/model/linear_fit.h"
 #include "acesniper/model/pcn.h"
 #include "acesniper/model/pcn_inference.h"
@@ -24,7 +25,8 @@ namespace acesniper {
 inline constexpr const char* kLatencyModelSchema = "acesniper.latency-model/v1";
 
 // kNotRunnable: the platform lacks an operator class the network uses (HrmVector::unsupported).
-enum class PredictionRoute { kPcn, kLinear, kNotRunnable };
+// kPrior: a prior-only model's cost prior (no PCN).
+enum class PredictionRoute { kPcn, kLinear, kNotRunnable, kPrior };
 const char* PredictionRouteName(PredictionRoute r);
 
 struct PredictionQuery {
@@ -46,6 +48,10 @@ struct LatencyModel {
   nlohmann::json pcn_parameters;   // the trained PCN as Pcn::ToJson wrote it (saved as "pcn")
   std::shared_ptr<const PcnInference> inference;  // Eigen: prediction from those parameters
   double small_flops = 0;          // structure checker: below this, the traditional path
+  // The cost prior (cost_prior.h); empty: none, the PCN predicts the whole normalised latency.
+  // With one, the PCN predicts the correction to it in the same normalised log space; a model
+  // with a prior and no PCN ("prior only") predicts the prior itself.
+  CostPrior cost_prior;
   nlohmann::json training;         // provenance: platforms, networks, options, time
 
   // Sets `pcn_parameters` (from Pcn::ToJson of a trained PCN) and the `inference` built from

@@ -18,7 +18,8 @@ enum class HardwareEncoding { kHrm, kReferenceLatencies };
 
 struct TrainOptions {
   std::vector<std::string> reference_networks;  // the HRM reference set, in order (d of them)
-  // The network features the PCN reads (names; empty: every feature of the schema). Baselines
+  // The network features the PCN reads (names; empty: every feature of the schema but the
+  // "layer cost" group, which the cost prior reads). Baselines
   // restrict them, e.g. to flops_total.
   std::vector<std::string> network_features;
   // Key features given by name instead of found by Algorithm 1 (empty: Algorithm 1).
@@ -31,6 +32,12 @@ struct TrainOptions {
   int hrm_variants = 3;
   double variant_keep = 0.7;
   double small_flops = 0;   // structure checker threshold (FLOPs at batch 1)
+  // The cost prior (cost_prior.h): one additive per-layer cost model per training platform; a
+  // platform is predicted by its mixture of them (prior only, the default: it measured best on
+  // held-out platforms, docs/model.md). pcn_correction adds the PCN, trained on the departure
+  // from the prior. cost_prior off: the PCN predicts the whole latency (the paper's form).
+  bool cost_prior = true;
+  bool pcn_correction = false;
   uint64_t seed = 1;
   PcnOptions pcn;
 };

@@ -1,0 +1,72 @@
+#include "layer_cost_features.h"
+
+#include <algorithm>
+#include <string>
+
+namespace acesniper {
+
+namespace {
+
+// Kernel class of a convolution: grouped first (depthwise included), then dilated, then the
+// square kernels 1, 3, 5, 7, everything else "other".
+std::string KernelClass(const ConvAttrs& c) {
+  if (c.groups > 1) return "grouped";
+  if (c.dilation_h > 1 || c.dilation_w > 1) return "dilated";
+  if (c.kernel_h == c.kernel_w && (c.kernel_h == 1 || c.kernel_h == 3 || c.kernel_h == 5 || c.kernel_h == 7))
+    return "k" + std::to_string(c.kernel_h);
+  return "other";
+}
+
+const char* ElementsName(OpKind k) {
+  switch (k) {
+    case OpKind::kBatchNorm: return "cost_elements_batchnorm";
+    case OpKind::kLayerNorm: return "cost_elements_layernorm";
+    case OpKind::kActivation: return "cost_elements_activation";
+    case OpKind::kAdd: return "cost_elements_add";
+    case OpKind::kMul: return "cost_elements_mul";
+    case OpKind::kConcat: return "cost_elements_concat";
+    case OpKind::kPool:
+    case OpKind::kGlobalPool:
+    case OpKind::kAdaptivePool: return "cost_elements_pool";
+    case OpKind::kSoftmax: return "cost_elements_softmax";
+    case OpKind::kMatMul: return "cost_elements_matmul";
+    case OpKind::kLinear: return "cost_elements_fc";
+    case OpKind::kFlatten:
+    case OpKind::kLayout: return "cost_elements_layout";
+    default: return "cost_elements_other";
+  }
+}
+
+}  // namespace
+
+void AddLayerCostTerms(const Graph& g, int i, const std::function<double&(const char*)>& at) {
+  const Node& nd = g.node(i);
+  if (nd.op == OpKind::kInput) return;
+  double in_elements = 0;
+  for (int j : nd.inputs) in_elements += static_cast<double>(NumElements(g.node(j).out));
+  const double out_elements = static_cast<double>(NumElements(nd.out));
+  if (nd.op != OpKind::kConv) {
+    at(ElementsName(nd.op)) += in_elements + out_elements;
+    return;
+  }
+  const ConvAttrs& c = nd.conv;
+  const double flops = 2.0 * static_cast<double>(NodeMacs(g, nd));
+  const std::string kc = KernelClass(c);
+  at(("cost_conv_flops_" + kc).c_str()) += flops;
+  if (kc != "grouped" && kc != "other") {
+    const Shape& in = g.node(nd.inputs.front()).out;
+    const int64_t channels = std::min(in.size() > 1 ? in[1] : 0, c.out_channels);
+    const char* ch = channels < 64 ? "_ch_lt64" : channels < 256 ? "_ch_lt256" : "_ch_ge256";
+    at(("cost_conv_flops_" + kc + ch).c_str()) += flops;
+    const int64_t plane = nd.out.size() == 4 ? nd.out[2] : 1;
+    at(("cost_conv_flops_" + kc + (plane >= 56 ? "_hw_ge56" : "_hw_lt56")).c_str()) += flops;
+  }
+  const int64_t stride = std::max(c.stride_h, c.stride_w);
+  at(stride == 1 ? "cost_conv_flops_s1" : stride == 2 ? "cost_conv_flops_s2" : "cost_conv_flops_s3up") += flops;
+  at("cost_conv_in_elements") += in_elements;
+  at("cost_conv_out_elements") += out_elements;
+  at("cost_conv_weights") += static_cast<double>(NodeParams(g, nd));
+  at("cost_conv_layers") += 1;
+}
+
+}  // namespace acesniper

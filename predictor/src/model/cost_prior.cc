@@ -1,0 +1,140 @@
+#include "acesniper/model/cost_prior.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "acesniper/analyze/features.h"
+#include "acesniper/model/json_eigen.h"
+#include "acesniper/model/nonnegative_fit.h"
+
+namespace acesniper {
+
+namespace {
+
+std::vector<std::string> BuildCostTermNames() {
+  std::vector<std::string> names;
+  for (const FeatureDef& d : FeatureDefs())
+    if (std::string(d.dimension) == "layer cost") names.push_back(d.name);
+  for (const char* n : {"flops_fc", "flops_matmul", "struct_layers", "count_fc", "count_batchnorm", "count_layernorm",
+                        "count_activation", "count_add", "count_mul", "count_concat", "count_pool_avg", "count_pool_max",
+                        "count_softmax", "count_matmul", "count_other", "count_layout"})
+    names.push_back(n);
+  return names;
+}
+
+Result<int> FeatureColumn(const std::string& name) {
+  for (size_t c = 0; c < FeatureDefs().size(); ++c)
+    if (name == FeatureDefs()[c].name) return static_cast<int>(c);
+  return Status::InvalidArgument("unknown feature '" + name + "'");
+}
+
+Eigen::VectorXd Terms(const std::vector<int>& columns, const std::vector<double>& features) {
+  Eigen::VectorXd t(static_cast<Eigen::Index>(columns.size()));
+  for (size_t j = 0; j < columns.size(); ++j)
+    t(static_cast<Eigen::Index>(j)) = std::max(0.0, features[static_cast<size_t>(columns[j])]);
+  return t;
+}
+
+}  // namespace
+
+const std::vector<std::string>& CostTermNames() {
+  static const std::vector<std::string> names = BuildCostTermNames();
+  return names;
+}
+
+Eigen::VectorXd CostPrior::Basis(const std::vector<double>& features) const {
+  const Eigen::VectorXd t = Terms(columns, features);
+  const auto m = static_cast<Eigen::Index>(columns.size());
+  return weights.leftCols(m) * t + weights.col(m);
+}
+
+nlohmann::json CostPrior::ToJson() const {
+  std::vector<std::string> names;
+  for (int c : columns) names.push_back(FeatureDefs()[static_cast<size_t>(c)].name);
+  return {{"terms", names}, {"platforms", platforms}, {"weights", MatrixToJson(weights)}};
+}
+
+Result<CostPrior> CostPrior::FromJson(const nlohmann::json& j) {
+  auto fail = [](const Status& s) { return s.WithContext("cost prior"); };
+  if (!j.is_object()) return Status::InvalidArgument("cost prior: expected a JSON object");
+  CostPrior p;
+  try {
+    for (const std::string& name : j.at("terms").get<std::vector<std::string>>()) {
+      Result<int> c = FeatureColumn(name);
+      if (!c.ok()) return fail(c.status());
+      p.columns.push_back(*c);
+    }
+    p.platforms = j.at("platforms").get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument(std::string("cost prior: 'terms' and 'platforms' must be arrays of names: ") + e.what());
+  }
+  if (p.platforms.empty()) return Status::InvalidArgument("cost prior: no platforms");
+  Result<Eigen::MatrixXd> w = JsonMatrix(j, "weights", static_cast<Eigen::Index>(p.platforms.size()),
+                                         static_cast<Eigen::Index>(p.columns.size() + 1));
+  if (!w.ok()) return fail(w.status());
+  if (!w->allFinite() || (w->array() < 0).any()) return Status::InvalidArgument("cost prior: weights must be finite and >= 0");
+  p.weights = *w;
+  return p;
+}
+
+Result<CostPrior> FitCostPrior(const LatencyDataset& data, const std::vector<int>& platforms,
+                               const std::vector<int>& networks) {
+  CostPrior p;
+  for (const std::string& name : CostTermNames()) {
+    Result<int> c = FeatureColumn(name);
+    if (!c.ok()) return c.status().WithContext("cost prior");
+    p.columns.push_back(*c);
+  }
+  const auto m = static_cast<Eigen::Index>(p.columns.size());
+  p.weights.resize(static_cast<Eigen::Index>(platforms.size()), m + 1);
+  for (size_t k = 0; k < platforms.size(); ++k) {
+    std::vector<int> rows;
+    for (int i : networks)
+      if (std::isfinite(data.latency_ms(i, platforms[k])) && data.latency_ms(i, platforms[k]) > 0) rows.push_back(i);
+    const std::string& name = data.platforms[static_cast<size_t>(platforms[k])];
+    if (rows.size() < 10)
+      return Status::InvalidArgument("cost prior: platform '" + name + "' has " + std::to_string(rows.size()) +
+                                     " measured training networks; need at least 10");
+    Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), m);
+    Eigen::VectorXd y(static_cast<Eigen::Index>(rows.size()));
+    for (size_t r = 0; r < rows.size(); ++r) {
+      x.row(static_cast<Eigen::Index>(r)) = Terms(p.columns, data.networks[static_cast<size_t>(rows[r])].values).transpose();
+      y(static_cast<Eigen::Index>(r)) = data.latency_ms(rows[r], platforms[k]);
+    }
+    Result<NonNegativeFit> fit = FitNonNegativeRelative(x, y);
+    if (!fit.ok()) return fit.status().WithContext("cost prior of platform '" + name + "'");
+    p.weights.row(static_cast<Eigen::Index>(k)).head(m) = fit->weights.transpose();
+    p.weights(static_cast<Eigen::Index>(k), m) = fit->intercept;
+    p.platforms.push_back(name);
+  }
+  return p;
+}
+
+Result<std::vector<double>> FitCostMixture(const Eigen::MatrixXd& basis_ms, const Eigen::VectorXd& y,
+                                           const std::vector<bool>& use) {
+  if (basis_ms.rows() != y.size() || static_cast<size_t>(basis_ms.cols()) != use.size())
+    return Status::InvalidArgument("cost mixture: shapes disagree");
+  if (basis_ms.rows() < 3) return Status::InvalidArgument("cost mixture: need at least 3 reference latencies");
+  std::vector<Eigen::Index> used;
+  for (size_t k = 0; k < use.size(); ++k)
+    if (use[k]) used.push_back(static_cast<Eigen::Index>(k));
+  Eigen::MatrixXd x(basis_ms.rows(), static_cast<Eigen::Index>(used.size()));
+  for (size_t c = 0; c < used.size(); ++c) x.col(static_cast<Eigen::Index>(c)) = basis_ms.col(used[c]).cwiseMax(0.0);
+  NonNegativeFitOptions options;
+  options.lambda = 1e-3;
+  Result<NonNegativeFit> fit = FitNonNegativeRelative(x, y, options);
+  if (!fit.ok()) return fit.status().WithContext("cost mixture");
+  std::vector<double> hc(use.size() + 1, 0.0);
+  hc[0] = fit->intercept;
+  for (size_t c = 0; c < used.size(); ++c) hc[static_cast<size_t>(used[c]) + 1] = fit->weights(static_cast<Eigen::Index>(c));
+  return hc;
+}
+
+double MixtureLatency(const std::vector<double>& hc, const Eigen::VectorXd& basis_ms) {
+  double ms = hc.empty() ? 0 : hc[0];
+  for (Eigen::Index k = 0; k < basis_ms.size() && static_cast<size_t>(k) + 1 < hc.size(); ++k)
+    ms += hc[static_cast<size_t>(k) + 1] * basis_ms(k);
+  return std::max(ms, 1e-3);
+}
+
+}  // namespace acesniper
