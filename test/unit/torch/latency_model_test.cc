@@ -63,6 +63,30 @@ TrainOptions SmallTraining() {
   return t;
 }
 
+// Queries for the test networks on one platform, and their measured latencies.
+struct HeldOutQueries {
+  std::vector<PredictionQuery> queries;
+  std::vector<double> measured;
+};
+HeldOutQueries QueriesFor(const LatencyDataset& data, const std::vector<int>& networks, int platform, const HrmVector& hrm) {
+  HeldOutQueries h;
+  for (int i : networks) {
+    h.queries.push_back({&data.networks[static_cast<size_t>(i)].values, &hrm});
+    h.measured.push_back(data.latency_ms(i, platform));
+  }
+  return h;
+}
+
+// Predicts the queries and scores them against the measured latencies.
+ErrorMetrics Score(const LatencyModel& model, const HeldOutQueries& h, std::vector<LatencyPrediction>* out = nullptr) {
+  Result<std::vector<LatencyPrediction>> p = model.Predict(h.queries);
+  REQUIRE(p.ok());
+  std::vector<double> predicted;
+  for (const LatencyPrediction& x : *p) predicted.push_back(x.ms);
+  if (out) *out = *p;
+  return ComputeErrorMetrics(predicted, h.measured);
+}
+
 }  // namespace
 
 TEST_CASE("latency model: a held-out platform is predicted from its reference latencies alone", "[latency-model]") {
@@ -83,17 +107,11 @@ TEST_CASE("latency model: a held-out platform is predicted from its reference la
 
   Result<HrmVector> held_out = FitHrm(model->spec, ReferenceLatencies(data, 4, model->spec));
   REQUIRE(held_out.ok());
-  std::vector<PredictionQuery> queries;
-  std::vector<double> measured;
-  for (int i : test_networks) {
-    queries.push_back({&data.networks[static_cast<size_t>(i)].values, &*held_out});
-    measured.push_back(data.latency_ms(i, 4));
-  }
-  Result<std::vector<LatencyPrediction>> p = model->Predict(queries);
-  REQUIRE(p.ok());
-  std::vector<double> predicted;
-  for (const LatencyPrediction& x : *p) predicted.push_back(x.ms);
-  ErrorMetrics m = ComputeErrorMetrics(predicted, measured);
+  const HeldOutQueries h = QueriesFor(data, test_networks, 4, *held_out);
+  const std::vector<PredictionQuery>& queries = h.queries;
+  std::vector<LatencyPrediction> first;
+  ErrorMetrics m = Score(*model, h, &first);
+  const std::vector<LatencyPrediction>* p = &first;
   INFO("MAPE " << m.mape << ", within 10 % " << m.within_10);
   CHECK(m.median_ape < 0.10);
   CHECK(m.spearman > 0.95);
@@ -207,17 +225,11 @@ TEST_CASE("cost prior: a platform that prices layers like a mix of the training 
   Result<HrmVector> held_out = FitHrm(model->spec, ReferenceLatencies(data, 3, model->spec));
   REQUIRE(held_out.ok());
   REQUIRE(held_out->hc.size() == 4);
-  std::vector<PredictionQuery> queries;
-  std::vector<double> measured;
-  for (int i : test_networks) {
-    queries.push_back({&data.networks[static_cast<size_t>(i)].values, &*held_out});
-    measured.push_back(data.latency_ms(i, 3));
-  }
-  Result<std::vector<LatencyPrediction>> p = model->Predict(queries);
-  REQUIRE(p.ok());
-  std::vector<double> predicted;
-  for (const LatencyPrediction& x : *p) predicted.push_back(x.ms);
-  ErrorMetrics m = ComputeErrorMetrics(predicted, measured);
+  const HeldOutQueries h = QueriesFor(data, test_networks, 3, *held_out);
+  const std::vector<PredictionQuery>& queries = h.queries;
+  std::vector<LatencyPrediction> first;
+  ErrorMetrics m = Score(*model, h, &first);
+  const std::vector<LatencyPrediction>* p = &first;
   INFO("MAPE " << m.mape << ", within 5 % " << m.within_5);
   CHECK(m.within_5 > 0.9);
   // Prior only survives a save and load.
