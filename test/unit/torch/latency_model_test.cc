@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include <unistd.h>
 
@@ -21,30 +22,39 @@ using namespace acesniper;
 
 namespace {
 
-// 150 generated networks on 5 synthetic platforms: ln y = a + b ln(1 + flops) + c ln(1 + amc_bytes).
-LatencyDataset SyntheticDataset() {
+// Generated networks (seed 5, up to 2 GFLOPs) on synthetic platforms PREFIX-0.. whose latency
+// is latency(features, platform).
+LatencyDataset SyntheticDataset(int networks, int platforms, const std::string& prefix,
+                                const std::function<double(const Features&, int)>& latency) {
   std::vector<FeatureRow> table;
   std::vector<MeasurementRecord> recs;
   GeneratorOptions o;
   o.seed = 5;
   o.max_flops = 2e9;
-  const double a[] = {-18, -16, -20, -17, -19}, b[] = {0.9, 0.7, 1.0, 0.8, 0.85}, c[] = {0.1, 0.3, 0.05, 0.2, 0.15};
-  for (uint64_t i = 0; i < 150; ++i) {
-    GeneratedNetwork n = *GenerateNetwork(o, i);
+  for (int i = 0; i < networks; ++i) {
+    GeneratedNetwork n = *GenerateNetwork(o, static_cast<uint64_t>(i));
     Features f = AnalyzeGraph(n.graph);
     std::string hash = GraphStructureHash(n.graph);
     table.push_back({n.name, hash, f.values()});
-    for (int p = 0; p < 5; ++p) {
+    for (int p = 0; p < platforms; ++p) {
       MeasurementRecord r;
-      r.platform = "synthetic-" + std::to_string(p);
+      r.platform = prefix + "-" + std::to_string(p);
       r.platform_id = "id" + std::to_string(p);
       r.network = n.name;
       r.network_hash = hash;
-      r.median_ms = std::exp(a[p] + b[p] * std::log1p(f.Get("flops_total")) + c[p] * std::log1p(f.Get("amc_bytes")));
+      r.median_ms = latency(f, p);
       recs.push_back(r);
     }
   }
   return *BuildLatencyDataset(recs, table);
+}
+
+// 150 generated networks on 5 synthetic platforms: ln y = a + b ln(1 + flops) + c ln(1 + amc_bytes).
+LatencyDataset SyntheticDataset() {
+  const double a[] = {-18, -16, -20, -17, -19}, b[] = {0.9, 0.7, 1.0, 0.8, 0.85}, c[] = {0.1, 0.3, 0.05, 0.2, 0.15};
+  return SyntheticDataset(150, 5, "synthetic", [&](const Features& f, int p) {
+    return std::exp(a[p] + b[p] * std::log1p(f.Get("flops_total")) + c[p] * std::log1p(f.Get("amc_bytes")));
+  });
 }
 
 std::string TempPath(const std::string& stem) {
@@ -186,32 +196,14 @@ TEST_CASE("cost prior: a platform that prices layers like a mix of the training 
   // Additive platforms: each prices 3x3 convolution FLOPs, 1x1 FLOPs, moved elements and layers
   // differently. The held-out one is 0.5 x platform 0 + 1.5 x platform 2, so a mixture of the
   // training platforms' cost models is exact; only its 20 reference latencies are given.
-  std::vector<FeatureRow> table;
-  std::vector<MeasurementRecord> recs;
-  GeneratorOptions o;
-  o.seed = 5;
-  o.max_flops = 2e9;
   const double k3[] = {1e-8, 3e-8, 0.5e-8}, k1[] = {2e-8, 1e-8, 4e-8}, el[] = {1e-6, 4e-6, 2e-6}, layer[] = {0.01, 0.002, 0.02};
   auto cost = [&](const Features& f, int p) {
     return 0.2 + k3[p] * f.Get("cost_conv_flops_k3") + k1[p] * f.Get("cost_conv_flops_k1") +
            el[p] * (f.Get("cost_elements_batchnorm") + f.Get("cost_elements_activation")) + layer[p] * f.Get("struct_layers");
   };
-  for (uint64_t i = 0; i < 120; ++i) {
-    GeneratedNetwork n = *GenerateNetwork(o, i);
-    Features f = AnalyzeGraph(n.graph);
-    std::string hash = GraphStructureHash(n.graph);
-    table.push_back({n.name, hash, f.values()});
-    for (int p = 0; p < 4; ++p) {
-      MeasurementRecord r;
-      r.platform = "additive-" + std::to_string(p);
-      r.platform_id = "id" + std::to_string(p);
-      r.network = n.name;
-      r.network_hash = hash;
-      r.median_ms = p < 3 ? cost(f, p) : 0.5 * cost(f, 0) + 1.5 * cost(f, 2);
-      recs.push_back(r);
-    }
-  }
-  LatencyDataset data = *BuildLatencyDataset(recs, table);
+  LatencyDataset data = SyntheticDataset(120, 4, "additive", [&](const Features& f, int p) {
+    return p < 3 ? cost(f, p) : 0.5 * cost(f, 0) + 1.5 * cost(f, 2);
+  });
   std::vector<int> train_networks, test_networks;
   for (int i = 0; i < 120; ++i) (i < 90 ? train_networks : test_networks).push_back(i);
   TrainOptions t = SmallTraining();
