@@ -59,6 +59,7 @@ nlohmann::json HrmSpec::ToJson() const {
   j["singular"] = singular;
   if (!cost_platforms.empty()) {
     j["cost_platforms"] = cost_platforms;
+    j["cost_platform_ids"] = cost_platform_ids;
     j["reference_cost_ms"] = MatrixToJson(reference_cost_ms);
   }
   return j;
@@ -96,10 +97,13 @@ Result<HrmSpec> HrmSpec::FromJson(const nlohmann::json& j) {
   if (j.contains("cost_platforms")) {
     try {
       s.cost_platforms = j.at("cost_platforms").get<std::vector<std::string>>();
+      s.cost_platform_ids = j.at("cost_platform_ids").get<std::vector<std::string>>();
     } catch (const nlohmann::json::exception& e) {
-      return Status::InvalidArgument(std::string("HRM spec: cost_platforms: ") + e.what());
+      return Status::InvalidArgument(std::string("HRM spec: cost_platforms and cost_platform_ids: ") + e.what());
     }
     if (s.cost_platforms.empty()) return Status::InvalidArgument("HRM spec: cost_platforms is empty");
+    if (s.cost_platform_ids.size() != s.cost_platforms.size())
+      return Status::InvalidArgument("HRM spec: cost_platform_ids must name one id per cost platform");
     Result<Eigen::MatrixXd> cost = JsonMatrix(j, "reference_cost_ms", d, static_cast<Eigen::Index>(s.cost_platforms.size()));
     if (!cost.ok()) return fail(cost.status());
     if (!cost->allFinite() || (cost->array() < 0).any())
@@ -237,7 +241,7 @@ Result<HrmVector> FitHrm(const HrmSpec& spec, const HrmFitInput& input) {
       y(static_cast<Eigen::Index>(k)) = input.latency_ms[static_cast<size_t>(rows[k])];
     }
     std::vector<bool> use;
-    for (const std::string& p : spec.cost_platforms) use.push_back(p != input.platform);
+    for (const std::string& id : spec.cost_platform_ids) use.push_back(input.platform_id.empty() || id != input.platform_id);
     Result<std::vector<double>> hc = FitCostMixture(basis, y, use);
     if (!hc.ok()) return hc.status().WithContext("HRM fit");
     v.hc = *hc;

@@ -180,6 +180,8 @@ Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::ve
     if (!prior.ok()) return prior.status().WithContext("training");
     model.cost_prior = std::move(prior).value();
     spec.cost_platforms = model.cost_prior.platforms;
+    spec.cost_platform_ids.clear();
+    for (int p : platforms) spec.cost_platform_ids.push_back(data.platform_ids[static_cast<size_t>(p)]);
     spec.reference_cost_ms.resize(d, static_cast<Eigen::Index>(platforms.size()));
     for (Eigen::Index r = 0; r < d; ++r)
       spec.reference_cost_ms.row(r) = model.cost_prior.Basis(data.networks[static_cast<size_t>(ref_rows[static_cast<size_t>(r)])].values).transpose();

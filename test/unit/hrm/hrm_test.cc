@@ -161,6 +161,7 @@ TEST_CASE("HRM with a cost prior: mixture weights of the other platforms' models
   HrmSpec spec = MakeSpec(30);
   // Three basis platforms; the new platform costs exactly 2 x basis A + 0.5 x basis C.
   spec.cost_platforms = {"cpu-b", "cpu-c", "cpu-d"};
+  spec.cost_platform_ids = {"bbbbbbbbbbbbbbbb", "cccccccccccccccc", "dddddddddddddddd"};
   spec.reference_cost_ms.resize(30, 3);
   SplitMix64 rng(5);
   HrmFitInput in{"cpu-new", "0123456789abcdef", {}};
@@ -179,11 +180,19 @@ TEST_CASE("HRM with a cost prior: mixture weights of the other platforms' models
   REQUIRE(back.ok());
   CHECK(back->hc.size() == 4);
   CHECK(back->hc[1] == Approx(v->hc[1]));
-  // A platform that is one of the basis never mixes in its own model.
+  // A platform that is one of the basis (same fingerprint id) never mixes in its own model; the
+  // same name with another id (another machine) does.
   in.platform = "cpu-b";
+  in.platform_id = "bbbbbbbbbbbbbbbb";
   Result<HrmVector> self = FitHrm(spec, in);
   REQUIRE(self.ok());
   CHECK(self->hc[1] == 0);
+  in.latency_ms.clear();
+  for (int i = 0; i < 30; ++i) in.latency_ms.push_back(spec.reference_cost_ms(i, 0));
+  in.platform_id = "0123456789abcdef";
+  Result<HrmVector> other_machine = FitHrm(spec, in);
+  REQUIRE(other_machine.ok());
+  CHECK(other_machine->hc[1] == Approx(1).epsilon(0.02));
   // Without hc, or with a negative weight, the vector is refused.
   HrmVector no_hc = *v;
   no_hc.hc.clear();
@@ -203,4 +212,7 @@ TEST_CASE("HRM with a cost prior: mixture weights of the other platforms' models
   bad = spec.ToJson();
   bad["reference_cost_ms"].erase(0);
   CHECK_FALSE(HrmSpec::FromJson(bad).ok());
+  bad = spec.ToJson();
+  bad["cost_platform_ids"].erase(0);
+  CHECK(HrmSpec::FromJson(bad).status().message().find("one id per cost platform") != std::string::npos);
 }

@@ -34,6 +34,7 @@ struct HrmSpec {
   // names and their additive models' latencies of the reference networks (d x K, ms). A
   // platform's mixture weights (HrmVector::hc) are fitted to these.
   std::vector<std::string> cost_platforms;
+  std::vector<std::string> cost_platform_ids;  // their fingerprint ids, in the same order
   Eigen::MatrixXd reference_cost_ms;
 
   size_t d() const { return reference_networks.size(); }
@@ -52,7 +53,8 @@ struct HrmVector {
   std::vector<double> hg;   // [intercept, weights...] : 1 + |hg_features|
   std::vector<double> hs;   // normalised latencies of the singular networks
   // Cost prior mixture weights [a_0 (ms), a_1..a_K] >= 0 over the spec's cost_platforms; empty
-  // when the spec has none. A platform never mixes in its own model (same name): the weights
+  // when the spec has none. A platform never mixes in its own model (same fingerprint id: the
+  // same name on another machine is another platform, and its model may be the best one): the weights
   // describe it the way they would describe a platform the model has never seen. With them, hg
   // and hs are fitted to y* - prior* (the departure from the prior), not to y*.
   std::vector<double> hc;
