@@ -171,6 +171,13 @@ int Bucket(int64_t v, const std::vector<double>& buckets) {
 
 const std::vector<FeatureDef>& FeatureDefs() { return kDefs; }
 
+int FeatureIndex(const std::string& name) {
+  auto it = Index().find(name);
+  return it == Index().end() ? -1 : static_cast<int>(it->second);
+}
+
+bool IsLayerCostFeature(const FeatureDef& def) { return std::string(def.dimension) == kLayerCostDimension; }
+
 double Features::Get(const std::string& name) const {
   auto it = Index().find(name);
   if (it == Index().end() || it->second >= values_.size()) return std::numeric_limits<double>::quiet_NaN();

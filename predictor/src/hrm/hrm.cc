@@ -199,7 +199,7 @@ Status HrmVector::CheckAgainst(const HrmSpec& spec) const {
     return Status::InvalidArgument("HRM vector of platform '" + platform + "' was fitted for spec " + spec_id +
                                    ", the model's spec is " + spec.Id() + ": re-run the reference benchmark");
   if (hg.size() != spec.hg_features.size() + 1 || hs.size() != spec.singular.size() ||
-      hc.size() != (spec.cost_platforms.empty() ? 0 : spec.cost_platforms.size() + 1))
+      hc.size() != spec.hc_size())
     return Status::InvalidArgument("HRM vector of platform '" + platform + "' has the wrong number of values");
   return Status::Ok();
 }

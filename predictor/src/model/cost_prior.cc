@@ -14,7 +14,7 @@ namespace {
 std::vector<std::string> BuildCostTermNames() {
   std::vector<std::string> names;
   for (const FeatureDef& d : FeatureDefs())
-    if (std::string(d.dimension) == "layer cost") names.push_back(d.name);
+    if (IsLayerCostFeature(d)) names.push_back(d.name);
   for (const char* n : {"flops_fc", "flops_matmul", "struct_layers", "count_fc", "count_batchnorm", "count_layernorm",
                         "count_activation", "count_add", "count_mul", "count_concat", "count_pool_avg", "count_pool_max",
                         "count_softmax", "count_matmul", "count_other", "count_layout"})
@@ -23,9 +23,9 @@ std::vector<std::string> BuildCostTermNames() {
 }
 
 Result<int> FeatureColumn(const std::string& name) {
-  for (size_t c = 0; c < FeatureDefs().size(); ++c)
-    if (name == FeatureDefs()[c].name) return static_cast<int>(c);
-  return Status::InvalidArgument("unknown feature '" + name + "'");
+  const int c = FeatureIndex(name);
+  if (c < 0) return Status::InvalidArgument("unknown feature '" + name + "'");
+  return c;
 }
 
 Eigen::VectorXd Terms(const std::vector<int>& columns, const std::vector<double>& features) {

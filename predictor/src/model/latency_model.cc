@@ -23,9 +23,7 @@ Result<std::vector<int>> ColumnsOf(const nlohmann::json& j, const std::string& k
   std::vector<int> cols;
   for (const nlohmann::json& n : *it) {
     if (!n.is_string()) return Status::InvalidArgument("'" + key + "' must be an array of feature names");
-    int col = -1;
-    for (size_t c = 0; c < FeatureDefs().size(); ++c)
-      if (n.get<std::string>() == FeatureDefs()[c].name) col = static_cast<int>(c);
+    const int col = FeatureIndex(n.get<std::string>());
     if (col < 0) return Status::InvalidArgument("'" + key + "': unknown feature '" + n.get<std::string>() + "'");
     cols.push_back(col);
   }
@@ -89,7 +87,7 @@ Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<P
                                      " features, the model's schema " + feature_schema + " has " + std::to_string(f));
     const HrmVector& h = *query.hrm;
     if (h.spec_id != spec_id || h.hg.size() != key_columns.size() + 1 || h.hs.size() != spec.singular.size() ||
-        h.hc.size() != (cost_prior.empty() ? 0 : cost_prior.platforms.size() + 1)) {
+        h.hc.size() != spec.hc_size()) {
       Status st = h.CheckAgainst(spec);
       return st.ok() ? Status::InvalidArgument("HRM vector does not match the model") : st;
     }

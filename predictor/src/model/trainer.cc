@@ -19,9 +19,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 Result<std::vector<int>> FeatureColumns(const std::vector<std::string>& names) {
   std::vector<int> cols;
   for (const std::string& n : names) {
-    int col = -1;
-    for (size_t c = 0; c < FeatureDefs().size(); ++c)
-      if (n == FeatureDefs()[c].name) col = static_cast<int>(c);
+    const int col = FeatureIndex(n);
     if (col < 0) return Status::InvalidArgument("unknown feature '" + n + "'");
     cols.push_back(col);
   }
@@ -78,9 +76,9 @@ Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::ve
   Result<std::vector<int>> columns = FeatureColumns(options.network_features);
   if (!columns.ok()) return columns.status().WithContext("training: network features");
   model.network_columns = *columns;
-  std::vector<int> structure_columns;  // every feature but the "layer cost" group
+  std::vector<int> structure_columns;  // every feature but the layer cost group
   for (size_t c = 0; c < FeatureDefs().size(); ++c)
-    if (std::string(FeatureDefs()[c].dimension) != "layer cost") structure_columns.push_back(static_cast<int>(c));
+    if (!IsLayerCostFeature(FeatureDefs()[c])) structure_columns.push_back(static_cast<int>(c));
   if (model.network_columns.empty()) model.network_columns = structure_columns;
   model.network_scaler = Restrict(full_scaler, model.network_columns);
 

@@ -248,6 +248,13 @@ TEST_CASE("a node without a usable HRM vector follows the configured rule") {
   }
   std::vector<Candidate> cand = c.Candidates();
   cand.push_back({"not-in-cache", nullptr});
+  // A vector without the cost prior's mixture weights (fitted for a model without one).
+  Result<HrmVector> no_hc = HrmVector::Parse(HrmAnnotation("torch-eager-2t"));
+  REQUIRE(no_hc.ok());
+  REQUIRE_FALSE(no_hc->hc.empty());
+  no_hc->hc.clear();
+  const NodeRecord no_hc_record = NodeRecord::FromAnnotations({{kube::kNodeHrm, no_hc->ToCompactString()}}, 125);
+  cand.push_back({"no-hc", &no_hc_record});
   const kube::Annotations a = {{kube::kPodDeadlineMs, "1e9"}, {kube::kPodNetwork, "gen-1-0"}};
   DecideOptions o;
   o.policy.max_slowdown = 0;
@@ -263,6 +270,7 @@ TEST_CASE("a node without a usable HRM vector follows the configured rule") {
   CHECK_THAT(neutral.nodes[7].reason, Contains("acesniper.io/hrm"));
   CHECK_THAT(neutral.nodes[8].reason, Contains("fitted for spec 0000000000000000"));
   CHECK_THAT(neutral.nodes[9].reason, Contains("not in its node cache"));
+  CHECK_THAT(neutral.nodes[10].reason, Contains("wrong number of values"));
   o.node_without_hrm = NodeWithoutHrmRule::kFilter;
   PodDecision filtered = DecidePod(Pod(a), cand, Snapshot(), o, kNow);
   for (size_t i = 6; i < cand.size(); ++i) {

@@ -21,6 +21,11 @@ struct FeatureDef {
 
 // All features in schema order.
 const std::vector<FeatureDef>& FeatureDefs();
+// FeatureDefs() index of a feature name; -1 when the schema has no such feature.
+int FeatureIndex(const std::string& name);
+// The "layer cost" group (schema v2): what the cost prior reads, and the PCN does not.
+inline constexpr const char* kLayerCostDimension = "layer cost";
+bool IsLayerCostFeature(const FeatureDef& def);
 
 class Features {
  public:

@@ -38,6 +38,8 @@ struct HrmSpec {
   Eigen::MatrixXd reference_cost_ms;
 
   size_t d() const { return reference_networks.size(); }
+  // Values an HRM vector's hc has under this spec: intercept + one per cost platform, or none.
+  size_t hc_size() const { return cost_platforms.empty() ? 0 : cost_platforms.size() + 1; }
   // 16 hex digits of the SHA-256 of the canonical JSON: equal specs, equal ids.
   std::string Id() const;
   nlohmann::json ToJson() const;
