@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Collects the measured dataset (docs/dataset.md) on every platform of PLATFORMS: the HRM
 # reference set, generated networks (seed 1) in chunks of 100, a second pass over the first 300
-# for the noise floor, and the zoo at batch 1 and 16. Resumable: rerun it and it continues where it stopped
+# for the noise floor, and the zoo at batch 1 and 16; with --extended N, first the networks
+# genx-1-0..N-1 of the generator's extended space (docs/generator.md). Resumable: rerun it and it continues where it stopped
 # (each store skips what it has). `--publish` writes the feature table of every stored network
 # and compresses it and the stores into data/ for committing; a fresh checkout starts from those.
 #   scripts/collect-dataset.sh [--networks N] [--until HH:MM] [--publish] [--host TAG]
-#                              [--noise N (0: none)] [--no-zoo]
+#                              [--noise N (0: none)] [--no-zoo] [--extended N]
 # --host TAG measures another machine: its platforms are named NAME-TAG (same configurations,
 # another fingerprint; platforms file data/TAG/platforms.json), its stores are data/work-TAG/*.csv
 # and publish to data/TAG/. The fingerprint tells machines apart (the store keys rows by it), but
@@ -18,6 +19,7 @@ NETWORKS=5000
 CHUNK=100
 NOISE=300
 ZOO=1
+EXTENDED=0
 UNTIL=""
 PUBLISH=0
 HOST=""
@@ -29,11 +31,13 @@ while [ $# -gt 0 ]; do
     --host) HOST=$2; shift 2 ;;
     --noise) NOISE=$2; shift 2 ;;
     --no-zoo) ZOO=0; shift ;;
+    --extended) EXTENDED=$2; shift 2 ;;
     *) echo "collect-dataset.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
 [ -z "$UNTIL" ] || [[ "$UNTIL" =~ ^([01][0-9]|2[0-3]):[0-5][0-9]$ ]] || { echo "collect-dataset.sh: --until '$UNTIL': expected HH:MM (UTC)" >&2; exit 2; }
-[ $((NOISE % CHUNK)) -eq 0 ] || { echo "collect-dataset.sh: --noise must be a multiple of $CHUNK" >&2; exit 2; }
+[[ "$NOISE" =~ ^[0-9]+$ ]] && [ $((NOISE % CHUNK)) -eq 0 ] || { echo "collect-dataset.sh: --noise must be a multiple of $CHUNK" >&2; exit 2; }
+[[ "$EXTENDED" =~ ^[0-9]+$ ]] && [ $((EXTENDED % CHUNK)) -eq 0 ] || { echo "collect-dataset.sh: --extended must be a multiple of $CHUNK" >&2; exit 2; }
 WORK=data/work
 PUBLISHED=data
 PLATFORMS_ARGS=()
@@ -63,7 +67,7 @@ print()' "$PLATFORMS" "$HOST" >"$PUBLISHED/platforms.json.tmp"
   PLATFORMS=$(/usr/bin/python3 -c 'import json, sys; print(",".join(p["name"] for p in json.load(open(sys.argv[1]))["platforms"]))' "$PUBLISHED/platforms.json")
 fi
 mkdir -p "$WORK"
-STORES="reference zoo generated noise-pass2"
+STORES="reference zoo generated noise-pass2 extended"
 
 features() {  # the feature table of every stored network (DNN -> features, for training)
   # One table for every machine: a host's networks join the main table (rows already there are kept).
@@ -130,6 +134,10 @@ print(" ".join(sorted(ids)))' "$first")
 same_machine
 echo "== $(date -u +%FT%TZ) collect-dataset: platforms $PLATFORMS" | tee -a "$WORK/summary.log"
 measure reference --reference-set
+for ((first = 0; first < EXTENDED; first += CHUNK)); do
+  time_left || break
+  measure extended --generate $CHUNK --first $first --seed 1 --extended
+done
 first=0
 while [ $first -lt "$NETWORKS" ] && time_left; do
   measure generated --generate $CHUNK --first $first --seed 1

@@ -11,6 +11,8 @@ SCRIPT=$REPO/scripts/collect-dataset.sh
 
 expect "unknown argument" error "unknown argument '--fast'" -- bash "$SCRIPT" --fast
 expect "--noise not a multiple of the chunk" error "multiple of 100" -- bash "$SCRIPT" --noise 150
+expect "--extended not a multiple of the chunk" error "--extended must be a multiple of 100" -- bash "$SCRIPT" --extended 50
+expect "--extended not a number" error "--extended must be a multiple of 100" -- bash "$SCRIPT" --extended many
 expect "--host with capitals and '_'" error "lower-case letters, digits and '-' only" -- bash "$SCRIPT" --host Bad_Tag
 expect "--host starting with '-'" error "lower-case letters" -- bash "$SCRIPT" --host -zen4
 expect "--until not HH:MM" error "expected HH:MM (UTC)" -- bash "$SCRIPT" --until 9:00

@@ -96,11 +96,14 @@ std::string WriteReport(const std::vector<EvalCell>& cells, const std::vector<No
          << Pct(n.within_15) << " % | " << Pct(n.median_abs_diff) << " % |\n";
     md << "\n";
   }
-  for (const char* set : {"random", "zoo"}) {
+  for (const std::string set : {"random", "extended", "zoo"}) {
     bool any = false;
     for (const auto& [key, s] : summary) any = any || (std::get<2>(key) == set && std::get<1>(key) == a.baseline_d);
     if (!any) continue;
-    md << "## " << (std::string(set) == "random" ? "Random (generated) test networks" : "Zoo networks") << ", d = "
+    md << "## "
+       << (set == "random" ? "Random (generated) test networks"
+                           : set == "extended" ? "Extended-space (generated) test networks" : "Zoo networks")
+       << ", d = "
        << a.baseline_d << "\n\n| method | MAPE | within 10 % | within 15 % | Spearman |\n|---|---|---|---|---|\n";
     for (const std::string& m : method_order) {
       auto it = summary.find({m, a.baseline_d, set});
@@ -183,10 +186,11 @@ int RunEvaluate(const EvaluateArgs& a, const std::string& command_line) {
     }
     noise = MeasureNoiseFloor(*data, *second);
   }
-  // Split: every test_every-th generated network (by index) and every zoo network are tests;
+  // Split: every test_every-th generated network (by index, Table IV's and the extended space's)
+  // and every zoo network are tests;
   // the other generated networks and the reference set train. The reference pool is the
   // reference set, then (for d > 120) training networks in order.
-  static const std::regex generated(R"(gen-(\d+)-(\d+))");
+  static const std::regex generated(R"(genx?-(\d+)-(\d+))");
   EvalOptions o;
   o.baseline_d = a.baseline_d;
   o.d_values.clear();

@@ -1,6 +1,6 @@
 // acesniper features: the feature table of every network in measurement stores (DNN -> features,
 // written down once for training and evaluation). Generated networks are rebuilt from their names
-// (gen-SEED-INDEX), model files are read from --models; every network's structure hash must match
+// (gen-SEED-INDEX, genx-SEED-INDEX), model files are read from --models; every network's structure hash must match
 // the store's, so a table never pairs a latency with the wrong network.
 #include <algorithm>
 #include <filesystem>
@@ -31,13 +31,8 @@ struct FeaturesArgs {
 
 // The graph of a stored network: generated (by name) or a model file in models_dir.
 Result<Graph> GraphOf(const std::string& name, const std::string& models_dir) {
-  static const std::regex generated(R"(gen-(\d+)-(\d+))");
-  std::smatch m;
-  if (std::regex_match(name, m, generated)) {
-    uint64_t seed = std::stoull(m[1].str()), index = std::stoull(m[2].str());
-    GeneratorOptions o = seed == kReferenceSetSeed ? ReferenceSetOptions() : GeneratorOptions{};
-    o.seed = seed;
-    Result<GeneratedNetwork> net = GenerateNetwork(o, index);
+  if (Result<GeneratedName> gen = ParseGeneratedName(name); gen.ok()) {
+    Result<GeneratedNetwork> net = GenerateNetwork(gen->options, gen->index);
     if (!net.ok()) return net.status();
     return std::move(net->graph);
   }

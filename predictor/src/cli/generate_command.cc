@@ -24,6 +24,7 @@ struct GenerateArgs {
   std::string format = "both";
   double min_flops = GeneratorOptions().min_flops;
   double max_flops = GeneratorOptions().max_flops;
+  bool extended = false;
 };
 
 int RunGenerate(const GenerateArgs& a) {
@@ -38,6 +39,7 @@ int RunGenerate(const GenerateArgs& a) {
   o.seed = a.seed;
   o.min_flops = a.min_flops;
   o.max_flops = a.max_flops;
+  o.extended = a.extended;
   bool ts = a.format == "both" || a.format == "torchscript";
   bool onnx = a.format == "both" || a.format == "onnx";
   std::ofstream index(fs::path(a.out) / "index.jsonl", std::ios::app);
@@ -100,6 +102,7 @@ void AddGenerateCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"torchscript", "onnx", "both", "none"}));
   cmd->add_option("--min-flops", args->min_flops, "compute budget, lower end (FLOPs)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-flops", args->max_flops, "compute budget, upper end (FLOPs)")->check(CLI::PositiveNumber);
+  cmd->add_flag("--extended", args->extended, "the extended space: inverted residual and transformer blocks too (genx-SEED-INDEX; docs/generator.md)");
   cmd->callback([args, &exit_code]() { exit_code = RunGenerate(*args); });
 }
 

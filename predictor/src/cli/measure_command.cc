@@ -30,6 +30,7 @@ struct MeasureArgs {
   uint64_t first = 0;
   double min_flops = GeneratorOptions().min_flops;
   double max_flops = GeneratorOptions().max_flops;
+  bool extended = false;
   bool reference_set = false;
   std::vector<int64_t> batches = {1};
   std::string out;
@@ -103,6 +104,7 @@ int RunMeasure(const MeasureArgs& a) {
     o.seed = a.seed;
     o.min_flops = a.min_flops;
     o.max_flops = a.max_flops;
+    o.extended = a.extended;
     nets = GeneratedBenchmarkNetworks(o, a.first, a.generate, a.batches);
   } else {
     nets = ModelFileNetworks(a.models_dir, a.batches);
@@ -174,6 +176,7 @@ void AddMeasureCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--first", a->first, "index of the first generated network");
   cmd->add_option("--min-flops", a->min_flops, "generator budget, lower end")->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-flops", a->max_flops, "generator budget, upper end")->check(CLI::PositiveNumber);
+  cmd->add_flag("--extended", a->extended, "the extended space: inverted residual and transformer blocks too (genx-SEED-INDEX; docs/generator.md)");
   cmd->add_flag("--reference-set", a->reference_set, "the fixed HRM reference set (" + std::to_string(kReferenceSetSize) + " networks)");
   cmd->add_option("--batch", a->batches, "batch size(s), e.g. --batch 1 --batch 16")->check(CLI::PositiveNumber);
   cmd->add_option("--out", a->out, "the measurement store (CSV)")->required();

@@ -1,6 +1,7 @@
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "acesniper/export/writers.h"
@@ -36,6 +37,58 @@ std::string AddTensor(onnx::GraphProto* g, const std::string& name, const Shape&
   t->set_raw_data(std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float)));
   return name;
 }
+// Constants as Constant nodes, as PyTorch's exporter writes them (initializers are parameters).
+std::string AddConstant(onnx::GraphProto* g, const std::string& name, const onnx::TensorProto& value) {
+  onnx::NodeProto* c = g->add_node();
+  c->set_name(name);
+  c->set_op_type("Constant");
+  c->add_output(name);
+  auto* a = c->add_attribute();
+  a->set_name("value");
+  a->set_type(onnx::AttributeProto::TENSOR);
+  *a->mutable_t() = value;
+  return name;
+}
+std::string AddScalar(onnx::GraphProto* g, const std::string& name, float v) {
+  onnx::TensorProto t;
+  t.set_data_type(onnx::TensorProto::FLOAT);
+  t.add_float_data(v);
+  return AddConstant(g, name, t);
+}
+std::string AddInt64s(onnx::GraphProto* g, const std::string& name, const std::vector<int64_t>& v) {
+  onnx::TensorProto t;
+  t.set_data_type(onnx::TensorProto::INT64);
+  t.add_dims(static_cast<int64_t>(v.size()));
+  for (int64_t x : v) t.add_int64_data(x);
+  return AddConstant(g, name, t);
+}
+// The output of a layer's first ONNX node, and its name (OpenCV wants node names unique).
+void SetOutput(onnx::NodeProto* p, const std::string& output) {
+  p->set_output(0, output);
+  p->set_name(output);
+}
+// One more ONNX node after the first of a layer (layers that ONNX spells as several nodes).
+onnx::NodeProto* AddStep(onnx::GraphProto* g, const char* op, std::vector<std::string> inputs, const std::string& output) {
+  onnx::NodeProto* p = g->add_node();
+  p->set_name(output);
+  p->set_op_type(op);
+  for (const std::string& in : inputs) p->add_input(in);
+  p->add_output(output);
+  return p;
+}
+// Graphs with only Table IV's operators keep opset 13 (their files stay as they were); the
+// others need 17 for LayerNormalization and HardSwish.
+bool NeedsOpset17(const Graph& g) {
+  for (const Node& n : g.nodes()) {
+    if (n.op == OpKind::kActivation && n.act != ActKind::kReLU && n.act != ActKind::kSigmoid && n.act != ActKind::kTanh)
+      return true;
+    if (n.op == OpKind::kLayerNorm || n.op == OpKind::kSoftmax || n.op == OpKind::kMatMul || n.op == OpKind::kMul ||
+        n.op == OpKind::kLayout)
+      return true;
+  }
+  return false;
+}
+
 void SetValueInfo(onnx::ValueInfoProto* vi, const std::string& name, const Shape& s) {
   vi->set_name(name);
   auto* tt = vi->mutable_type()->mutable_tensor_type();
@@ -57,11 +110,12 @@ Status CheckOnnxFile(const std::string& path) {
 Result<std::string> SerializeOnnx(const Graph& g, uint64_t weight_seed) {
   ACESNIPER_RETURN_IF_ERROR(g.Validate());
   onnx::ModelProto m;
-  m.set_ir_version(7);  // IR 7 goes with opset 13
+  const bool opset17 = NeedsOpset17(g);
+  m.set_ir_version(opset17 ? 8 : 7);  // IR 7 goes with opset 13, IR 8 with 17
   m.set_producer_name("acesniper");
   auto* opset = m.add_opset_import();
   opset->set_domain("");
-  opset->set_version(kOnnxOpset);
+  opset->set_version(opset17 ? 17 : kOnnxOpset);
   auto* graph = m.mutable_graph();
   graph->set_name("acesniper");
   auto vname = [&](int i) { return g.node(i).name; };
@@ -114,11 +168,49 @@ Result<std::string> SerializeOnnx(const Graph& g, uint64_t weight_seed) {
           case ActKind::kReLU: p->set_op_type("Relu"); break;
           case ActKind::kSigmoid: p->set_op_type("Sigmoid"); break;
           case ActKind::kTanh: p->set_op_type("Tanh"); break;
-          default: return Status::Unsupported(std::string("ONNX writer: activation ") + ActKindName(n.act));
+          case ActKind::kHardSwish: p->set_op_type("HardSwish"); break;
+          case ActKind::kHardSigmoid:  // PyTorch's: relu6(x + 3) / 6
+            p->set_op_type("HardSigmoid");
+            AddFloat(p, "alpha", 1.0f / 6.0f);
+            AddFloat(p, "beta", 0.5f);
+            break;
+          case ActKind::kReLU6:
+            p->set_op_type("Clip");
+            p->add_input(AddScalar(graph, n.name + ".min", 0.0f));
+            p->add_input(AddScalar(graph, n.name + ".max", 6.0f));
+            break;
+          case ActKind::kSiLU:  // x * sigmoid(x), as PyTorch exports it
+            p->set_op_type("Sigmoid");
+            SetOutput(p, n.name + "/sigmoid");
+            AddStep(graph, "Mul", {vname(n.inputs[0]), n.name + "/sigmoid"}, n.name);
+            break;
+          case ActKind::kGELU: {  // x * (erf(x / sqrt 2) + 1) * 0.5, as PyTorch exports it before opset 20
+            const std::string x = vname(n.inputs[0]);
+            p->set_op_type("Div");
+            p->add_input(AddScalar(graph, n.name + ".sqrt2", 1.4142135f));
+            SetOutput(p, n.name + "/div");
+            AddStep(graph, "Erf", {n.name + "/div"}, n.name + "/erf");
+            AddStep(graph, "Add", {n.name + "/erf", AddScalar(graph, n.name + ".one", 1.0f)}, n.name + "/add");
+            AddStep(graph, "Mul", {x, n.name + "/add"}, n.name + "/mul");
+            AddStep(graph, "Mul", {n.name + "/mul", AddScalar(graph, n.name + ".half", 0.5f)}, n.name);
+            break;
+          }
         }
         break;
       case OpKind::kLinear:
-        if (g.node(n.inputs[0]).out.size() != 2) return Status::Unsupported("ONNX writer: linear on a non-2-D input");
+        if (g.node(n.inputs[0]).out.size() != 2) {  // MatMul with the transposed weight, then the bias
+          const int64_t out = w.weight_shape[0], in = w.weight_shape[1];
+          std::vector<float> wt(w.weight.size());
+          for (int64_t o = 0; o < out; ++o)
+            for (int64_t i = 0; i < in; ++i) wt[static_cast<size_t>(i * out + o)] = w.weight[static_cast<size_t>(o * in + i)];
+          p->set_op_type("MatMul");
+          p->add_input(AddTensor(graph, n.name + ".weight", {in, out}, wt));
+          if (n.bias) {
+            SetOutput(p, n.name + "/matmul");
+            AddStep(graph, "Add", {n.name + "/matmul", AddTensor(graph, n.name + ".bias", {out}, w.bias)}, n.name);
+          }
+          break;
+        }
         p->set_op_type("Gemm");
         p->add_input(AddTensor(graph, n.name + ".weight", w.weight_shape, w.weight));
         if (n.bias) p->add_input(AddTensor(graph, n.name + ".bias", {n.out_features}, w.bias));
@@ -133,6 +225,40 @@ Result<std::string> SerializeOnnx(const Graph& g, uint64_t weight_seed) {
         p->set_op_type("Concat");
         AddInt(p, "axis", n.axis);
         break;
+      case OpKind::kLayerNorm: {
+        const Shape c = {w.weight_shape[0]};
+        p->set_op_type("LayerNormalization");
+        p->add_input(AddTensor(graph, n.name + ".weight", c, w.weight));
+        p->add_input(AddTensor(graph, n.name + ".bias", c, w.bias));
+        AddInt(p, "axis", -1);
+        AddFloat(p, "epsilon", static_cast<float>(n.eps));
+        break;
+      }
+      case OpKind::kSoftmax:
+        p->set_op_type("Softmax");
+        AddInt(p, "axis", n.axis);
+        break;
+      case OpKind::kMatMul:
+        if (n.contraction > 0 || n.inputs.size() != 2) return Status::Unsupported("ONNX writer: einsum");
+        p->set_op_type("MatMul");
+        break;
+      case OpKind::kMul:
+        if (n.inputs.size() != 2) return Status::Unsupported("ONNX writer: mul with a constant");
+        p->set_op_type("Mul");
+        break;
+      case OpKind::kLayout:  // Reshape and Transpose nodes, one per step
+        if (n.layout.empty()) return Status::Unsupported("ONNX writer: a layout node of unknown steps (" + n.source_op + ")");
+        for (size_t k = 0; k < n.layout.size(); ++k) {
+          const LayoutStep& step = n.layout[k];
+          const std::string out = k + 1 == n.layout.size() ? n.name : n.name + "/" + std::to_string(k);
+          onnx::NodeProto* q = p;
+          if (k == 0) SetOutput(p, out);
+          else q = AddStep(graph, "Reshape", {n.name + "/" + std::to_string(k - 1)}, out);
+          q->set_op_type(step.permute ? "Transpose" : "Reshape");
+          if (step.permute) AddInts(q, "perm", step.dims);
+          else q->add_input(AddInt64s(graph, n.name + ".shape" + std::to_string(k), step.dims));
+        }
+        break;
       case OpKind::kFlatten:
         if (n.axis != 1) return Status::Unsupported("ONNX writer: flatten from an axis other than 1");
         p->set_op_type("Flatten");
@@ -142,6 +268,9 @@ Result<std::string> SerializeOnnx(const Graph& g, uint64_t weight_seed) {
         return Status::Unsupported(std::string("ONNX writer: op ") + OpKindName(n.op));
     }
   }
+  // Constant nodes first: a node list must be in topological order.
+  std::stable_partition(graph->mutable_node()->begin(), graph->mutable_node()->end(),
+                        [](const onnx::NodeProto& x) { return x.op_type() == "Constant"; });
   SetValueInfo(graph->add_output(), g.node(g.output()).name, g.node(g.output()).out);
   try {
     onnx::checker::check_model(m);

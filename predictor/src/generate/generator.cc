@@ -4,6 +4,7 @@
 
 #include "acesniper/graph/graph.h"
 #include "acesniper/graph/layers.h"
+#include "extended_blocks.h"
 
 namespace acesniper {
 
@@ -25,31 +26,14 @@ namespace {
 
 enum class LayerType { kConv, kPool, kNorm };
 enum class Connection { kNone, kAdd, kConcat };
+enum class BlockKind { kTableIV, kInvertedResidual, kAttention };
 
-struct Builder {
-  Graph g;
-  int counter = 0;
-  SplitMix64& rng;
-  explicit Builder(SplitMix64& r) : rng(r) {}
-
-  Result<int> Add(Node n) {
-    n.name = std::string(OpKindName(n.op)) + std::to_string(counter++);
-    return g.Add(std::move(n));
-  }
-  Result<int> Conv(int x, int64_t out, int64_t k, int64_t dil, int64_t stride) {
-    // "same" padding; a bias half the time
-    return Add(ConvLayer(x, out, k, stride, dil * (k - 1) / 2, dil, 1, rng.Unit() < 0.5));
-  }
-  Result<int> Unary(int x, OpKind op) { return Add(PlainLayer(op, {x})); }
-  Result<int> Pool(int x, int64_t stride) {
-    return Add(PoolLayer(x, rng.Unit() < 0.5 ? PoolType::kMax : PoolType::kAvg, 3, stride, 1));
-  }
-};
+using generate_internal::GraphBuilder;
 
 // One branch: 1-3 layers drawn from {conv, pool, norm}; the last layer is a convolution that sets
 // the branch's output channels (so branches can be added or concatenated); convolutions are
 // followed by batch norm and ReLU each with probability 1/2. The first layer takes the stride.
-Result<int> Branch(Builder& b, const GeneratorOptions& o, int x, int64_t out_ch, int64_t stride) {
+Result<int> Branch(GraphBuilder& b, const GeneratorOptions& o, int x, int64_t out_ch, int64_t stride) {
   int layers = 1 + static_cast<int>(b.rng.Uniform(3));
   int cur = x;
   for (int l = 0; l < layers; ++l) {
@@ -90,7 +74,7 @@ Result<int> Branch(Builder& b, const GeneratorOptions& o, int x, int64_t out_ch,
 }
 
 Result<Graph> Draw(const GeneratorOptions& o, int64_t in_plane, SplitMix64& rng) {
-  Builder b(rng);
+  GraphBuilder b(rng);
   std::vector<int64_t> out_planes;
   for (int64_t p : o.planes) if (p <= in_plane) out_planes.push_back(p);
   int64_t out_plane = rng.Pick(out_planes);
@@ -107,9 +91,33 @@ Result<Graph> Draw(const GeneratorOptions& o, int64_t in_plane, SplitMix64& rng)
     size_t i = static_cast<size_t>(rng.Uniform(blocks));
     if (!strided[i]) { strided[i] = 1; --left; }
   }
+  // The extended space: a network style, which sets how often each kind of block is drawn.
+  double p_attention = 0, p_inverted = 0;
+  if (o.extended) {
+    static const double kAttention[] = {0.3, 0.05, 0.75}, kInverted[] = {0.4, 0.85, 0.2};  // mixed, mobile, transformer
+    int64_t style = rng.Uniform(3);
+    p_attention = kAttention[style];
+    p_inverted = kInverted[style];
+  }
   int cur = x.value();
   for (int blk = 0; blk < blocks; ++blk) {
     int64_t stride = strided[static_cast<size_t>(blk)] ? 2 : 1;
+    if (o.extended) {
+      BlockKind kind = BlockKind::kTableIV;
+      double u = rng.Unit();
+      if (u < p_attention) kind = BlockKind::kAttention;
+      else if (u < p_attention + p_inverted) kind = BlockKind::kInvertedResidual;
+      // attention keeps the shape and needs at most 56x56 positions and 32 channels
+      const Shape& s = b.ShapeOf(cur);
+      if (kind == BlockKind::kAttention && (stride != 1 || s[2] > 56 || s[1] < 32)) kind = BlockKind::kInvertedResidual;
+      if (kind != BlockKind::kTableIV) {
+        auto r = kind == BlockKind::kAttention ? generate_internal::AttentionBlock(b, cur)
+                                               : generate_internal::InvertedResidualBlock(b, cur, rng.Pick(o.output_channels), stride);
+        if (!r.ok()) return r.status();
+        cur = r.value();
+        continue;
+      }
+    }
     int branches = 1 + static_cast<int>(rng.Uniform(3));
     Connection conn;
     if (branches == 1) conn = rng.Unit() < 0.5 ? Connection::kNone : Connection::kAdd;
@@ -179,6 +187,9 @@ Result<Graph> Draw(const GeneratorOptions& o, int64_t in_plane, SplitMix64& rng)
     }
   }
   ACESNIPER_RETURN_IF_ERROR(b.g.Validate());
+  // Reshape-permute pairs (and the pairs where transformer blocks meet) become one node each,
+  // as in any file of the network. Table IV's graphs never move data twice in a row.
+  if (o.extended) return MergeMovementChains(b.g);
   return std::move(b.g);
 }
 
@@ -225,7 +236,7 @@ Result<GeneratedNetwork> GenerateNetwork(const GeneratorOptions& opts, uint64_t 
     double flops = GraphFlops(g.value());
     if (flops < lo || flops > hi) continue;
     GeneratedNetwork net;
-    net.name = "gen-" + std::to_string(opts.seed) + "-" + std::to_string(index);
+    net.name = std::string(opts.extended ? "genx-" : "gen-") + std::to_string(opts.seed) + "-" + std::to_string(index);
     net.seed = opts.seed;
     net.index = index;
     net.attempts = attempt;

@@ -220,6 +220,30 @@ Result<Shape> Infer(const Graph& g, const Node& n) {
       return s;
     }
     case OpKind::kLayout:
+      if (!n.layout.empty()) {
+        if (in.size() != 1) return Bad(n, "a layout with steps needs one input");
+        Shape s = in[0];
+        for (const LayoutStep& step : n.layout) {
+          if (!step.permute) {
+            if (NumElements(step.dims) != NumElements(s))
+              return Bad(n, "cannot reshape " + ShapeToString(s) + " to " + ShapeToString(step.dims));
+            s = step.dims;
+            continue;
+          }
+          if (step.dims.size() != s.size()) return Bad(n, "a permutation of another rank");
+          Shape p(s.size());
+          std::vector<bool> seen(s.size(), false);
+          for (size_t i = 0; i < p.size(); ++i) {
+            int64_t a = step.dims[i];
+            if (a < 0 || a >= static_cast<int64_t>(s.size()) || seen[static_cast<size_t>(a)]) return Bad(n, "not a permutation");
+            seen[static_cast<size_t>(a)] = true;
+            p[i] = s[static_cast<size_t>(a)];
+          }
+          s = std::move(p);
+        }
+        return s;
+      }
+      [[fallthrough]];
     case OpKind::kOther:
       if (in.empty()) return Bad(n, "needs at least one input");
       if (n.out.empty()) return Bad(n, "output shape must be given");
@@ -349,6 +373,53 @@ int64_t NodeMemoryAccess(const Graph& g, const Node& n) {
   int64_t m = NumElements(n.out) + NodeParams(g, n);
   for (int i : n.inputs) m += NumElements(g.node(i).out);
   return m;
+}
+
+namespace {
+bool IsMovement(const Node& n) { return (n.op == OpKind::kLayout || n.op == OpKind::kFlatten) && n.inputs.size() == 1; }
+}  // namespace
+
+Result<Graph> MergeMovementChains(const Graph& g) {
+  std::vector<Node> nodes = g.nodes();
+  std::vector<bool> dead(nodes.size(), false);
+  auto steps_of = [](const Node& n) {  // a flatten as a reshape step
+    return n.op == OpKind::kFlatten ? std::vector<LayoutStep>{{false, n.out}} : n.layout;
+  };
+  auto unknown = [](const Node& n) { return n.op == OpKind::kLayout && n.layout.empty(); };  // imported
+  for (size_t j = nodes.size(); j-- > 0;) {
+    if (!IsMovement(nodes[j])) continue;
+    std::vector<size_t> users;
+    bool all_movement = true;
+    for (size_t k = j + 1; k < nodes.size(); ++k) {
+      if (dead[k] || std::find(nodes[k].inputs.begin(), nodes[k].inputs.end(), static_cast<int>(j)) == nodes[k].inputs.end()) continue;
+      all_movement = all_movement && IsMovement(nodes[k]);
+      users.push_back(k);
+    }
+    if (!all_movement || users.empty()) continue;
+    for (size_t k : users) {
+      std::vector<LayoutStep> steps;
+      if (!unknown(nodes[j]) && !unknown(nodes[k])) {
+        steps = steps_of(nodes[j]);
+        for (const LayoutStep& s : steps_of(nodes[k])) steps.push_back(s);
+      }
+      nodes[k].op = OpKind::kLayout;
+      nodes[k].layout = std::move(steps);
+      nodes[k].inputs = nodes[j].inputs;
+      nodes[k].extra_params += users.front() == k ? nodes[j].extra_params : 0;
+    }
+    dead[j] = true;
+  }
+  Graph out;
+  std::vector<int> index(nodes.size(), -1);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (dead[i]) continue;
+    Node n = std::move(nodes[i]);
+    for (int& in : n.inputs) in = index[static_cast<size_t>(in)];
+    Result<int> r = out.Add(std::move(n));
+    if (!r.ok()) return r.status();
+    index[i] = r.value();
+  }
+  return out;
 }
 
 }  // namespace acesniper

@@ -37,6 +37,11 @@ LayerWeights InitLayerWeights(const Graph& g, int index, uint64_t seed) {
     w.mean = Normal(rng, c, 0.0, 0.1);
     w.var = Normal(rng, c, 0.0, 0.1);
     for (float& v : w.var) v = 1.0f + std::fabs(v);
+  } else if (n.op == OpKind::kLayerNorm) {
+    int64_t c = g.node(n.inputs[0]).out.back();
+    w.weight_shape = {c};
+    w.weight = Normal(rng, c, 1.0, 0.1);
+    w.bias = Normal(rng, c, 0.0, 0.1);
   }
   return w;
 }

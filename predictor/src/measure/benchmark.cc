@@ -14,7 +14,8 @@ namespace acesniper {
 nlohmann::json JobForGenerated(const GeneratorOptions& o, uint64_t index, const std::string& name, int64_t batch) {
   return {{"name", name},
           {"batch", batch},
-          {"generated", {{"seed", o.seed}, {"index", index}, {"min_flops", o.min_flops}, {"max_flops", o.max_flops}}}};
+          {"generated", {{"seed", o.seed}, {"index", index}, {"min_flops", o.min_flops}, {"max_flops", o.max_flops},
+                         {"extended", o.extended}}}};
 }
 
 nlohmann::json JobForFiles(const std::string& name, const std::string& torchscript_path, const std::string& onnx_path,
@@ -34,6 +35,7 @@ Result<NetworkJob> JobFromJson(const nlohmann::json& j) {
       o.seed = g.at("seed").get<uint64_t>();
       o.min_flops = g.at("min_flops").get<double>();
       o.max_flops = g.at("max_flops").get<double>();
+      o.extended = g.value("extended", false);
       auto net = GenerateNetwork(o, g.at("index").get<uint64_t>());
       if (!net.ok()) return net.status();
       job.input_shape = net->graph.input_shape();

@@ -13,11 +13,10 @@ namespace acesniper {
 
 namespace {
 
-std::string List(std::initializer_list<int64_t> v) {
+std::string List(const std::vector<int64_t>& v) {
   std::ostringstream o;
   o << '[';
-  bool first = true;
-  for (int64_t x : v) { o << (first ? "" : ", ") << x; first = false; }
+  for (size_t i = 0; i < v.size(); ++i) o << (i ? ", " : "") << v[i];
   o << ']';
   return o.str();
 }
@@ -93,9 +92,41 @@ Result<torch::jit::Module> BuildTorchModule(const Graph& g, uint64_t weight_seed
             case ActKind::kReLU: src << "torch.relu(" << in0 << ")"; break;
             case ActKind::kSigmoid: src << "torch.sigmoid(" << in0 << ")"; break;
             case ActKind::kTanh: src << "torch.tanh(" << in0 << ")"; break;
-            default: return Status::Unsupported(std::string("TorchScript writer: activation ") + ActKindName(n.act));
+            case ActKind::kReLU6: src << "torch.hardtanh(" << in0 << ", 0.0, 6.0)"; break;
+            case ActKind::kSiLU: src << "torch.silu(" << in0 << ")"; break;
+            case ActKind::kHardSwish: src << "torch.hardswish(" << in0 << ")"; break;
+            case ActKind::kHardSigmoid: src << "torch.hardsigmoid(" << in0 << ")"; break;
+            case ActKind::kGELU: src << "torch.gelu(" << in0 << ")"; break;
           }
           break;
+        case OpKind::kLayerNorm: {
+          const Shape c = {w.weight_shape[0]};
+          m.register_parameter(id + "_weight", ToTensor(w.weight, c), false);
+          m.register_parameter(id + "_bias", ToTensor(w.bias, c), false);
+          src << "torch.layer_norm(" << in0 << ", [" << c[0] << "], self." << id << "_weight, self." << id << "_bias, "
+              << n.eps << ", False)";
+          break;
+        }
+        case OpKind::kSoftmax:
+          src << "torch.softmax(" << in0 << ", " << n.axis << ")";
+          break;
+        case OpKind::kMatMul:
+          if (n.contraction > 0 || n.inputs.size() != 2) return Status::Unsupported("TorchScript writer: einsum");
+          src << "torch.matmul(" << in0 << ", " << var(n.inputs[1]) << ")";
+          break;
+        case OpKind::kMul:
+          if (n.inputs.size() != 2) return Status::Unsupported("TorchScript writer: mul needs two inputs");
+          src << "torch.mul(" << in0 << ", " << var(n.inputs[1]) << ")";
+          break;
+        case OpKind::kLayout:
+        {
+          if (n.layout.empty()) return Status::Unsupported("TorchScript writer: a layout node of unknown steps (" + n.source_op + ")");
+          std::string e = in0;
+          for (const LayoutStep& step : n.layout)
+            e = std::string(step.permute ? "torch.permute(" : "torch.reshape(") + e + ", " + List(step.dims) + ")";
+          src << e;
+          break;
+        }
         case OpKind::kLinear:
           m.register_parameter(id + "_weight", ToTensor(w.weight, w.weight_shape), false);
           if (n.bias) m.register_parameter(id + "_bias", ToTensor(w.bias, {n.out_features}), false);

@@ -158,3 +158,38 @@ TEST_CASE("matmul and linear shapes", "[graph]") {
   bad.inputs = {0, 0};
   CHECK_FALSE(a.Add(bad).ok());
 }
+
+TEST_CASE("data movement chains fold into one layout node, its steps in order", "[graph]") {
+  Graph g;
+  int x = g.AddInput({1, 8, 4, 4}).value();
+  Node r = PlainLayer(OpKind::kLayout, {x});
+  r.name = "to_tokens";
+  r.layout = {{false, {1, 8, 16}}};
+  int a = g.Add(r).value();
+  Node p = PlainLayer(OpKind::kLayout, {a});
+  p.name = "transpose";
+  p.layout = {{true, {0, 2, 1}}};
+  int b = g.Add(p).value();
+  CHECK(g.node(b).out == Shape{1, 16, 8});
+  Node s = PlainLayer(OpKind::kSoftmax, {b});
+  s.name = "softmax";
+  s.axis = 2;
+  g.Add(s).value();
+  auto m = MergeMovementChains(g);
+  REQUIRE(m.ok());
+  REQUIRE(m->size() == 3);
+  const Node& folded = m->node(1);
+  CHECK(folded.name == "transpose");
+  CHECK(folded.inputs == std::vector<int>{0});
+  REQUIRE(folded.layout.size() == 2);
+  CHECK_FALSE(folded.layout[0].permute);
+  CHECK(folded.layout[1].permute);
+  CHECK(m->node(2).inputs == std::vector<int>{1});
+  // a reshape to the wrong number of elements, and a permutation with a repeated axis, are refused
+  Node bad = PlainLayer(OpKind::kLayout, {x});
+  bad.name = "bad";
+  bad.layout = {{false, {1, 8, 15}}};
+  CHECK_THAT(g.Add(bad).status().message(), Catch::Contains("cannot reshape"));
+  bad.layout = {{true, {0, 1, 1, 3}}};
+  CHECK_THAT(g.Add(bad).status().message(), Catch::Contains("not a permutation"));
+}

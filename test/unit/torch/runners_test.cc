@@ -15,10 +15,11 @@ using namespace acesniper;
 
 namespace {
 
-NetworkJob SmallNetwork(uint64_t index) {
+NetworkJob SmallNetwork(uint64_t index, bool extended = false) {
   GeneratorOptions o;
   o.seed = 11;
   o.max_flops = 1e8;
+  o.extended = extended;
   auto net = GenerateNetwork(o, index);
   REQUIRE(net.ok());
   NetworkJob job;
@@ -108,6 +109,27 @@ TEST_CASE("OpenCV DNN runner on generated networks (ONNX in memory) and files", 
   auto net = runner->Load(file);
   REQUIRE(net.ok());
   CHECK((*net)->RunOnce().ok());
+}
+
+TEST_CASE("extended-space networks: LibTorch runs them, OpenCV runs them or says which it cannot", "[runner][opencv]") {
+  auto torch_runner = MakeTorchRunner(Named("torch-eager-2t"));
+  auto opencv = MakeOpenCvRunner(Named("opencv-1t"));
+  int opencv_ran = 0, opencv_unsupported = 0;
+  for (uint64_t i = 0; i < 12; ++i) {
+    NetworkJob job = SmallNetwork(i, true);
+    INFO(job.name);
+    auto t = torch_runner->Load(job);
+    INFO(t.status().ToString());
+    REQUIRE(t.ok());
+    CHECK((*t)->RunOnce().ok());
+    auto c = opencv->Load(job);
+    Status run = c.ok() ? (*c)->RunOnce().status() : c.status();
+    INFO(run.ToString());
+    CHECK((run.ok() || run.code() == Status::Code::kUnsupported));
+    (run.ok() ? opencv_ran : opencv_unsupported) += 1;
+  }
+  INFO("OpenCV ran " << opencv_ran << ", unsupported " << opencv_unsupported);
+  CHECK(opencv_ran > 0);
 }
 
 TEST_CASE("runners turn bad model files into errors, never crashes", "[runner][bad-input]") {

@@ -17,6 +17,36 @@
 
 using namespace acesniper;
 
+namespace {
+
+// Graph, TorchScript and ONNX forms of a generated network: same features, same structure hash,
+// and the TorchScript form runs to the graph's output shape.
+void CheckFormsAgree(const GeneratedNetwork& net, const testing::TempDir& dir) {
+  const Graph& g = net.graph;
+  const std::string pt = dir.File(net.name + ".pt"), onnx = dir.File(net.name + ".onnx");
+  REQUIRE(WriteTorchScript(g, net.seed, pt).ok());
+  REQUIRE(WriteOnnx(g, net.seed, onnx).ok());
+  Features want = AnalyzeGraph(g);
+  auto from_ts = ImportTorchScript(pt, {});
+  auto from_onnx = ImportOnnx(onnx, {});
+  INFO(net.name << " " << (from_ts.ok() ? "" : from_ts.status().ToString())
+                << (from_onnx.ok() ? "" : from_onnx.status().ToString()));
+  REQUIRE(from_ts.ok());
+  REQUIRE(from_onnx.ok());
+  CHECK(testing::FeatureDiff(want, AnalyzeGraph(from_ts.value())) == "");
+  CHECK(testing::FeatureDiff(want, AnalyzeGraph(from_onnx.value())) == "");
+  // The network's identity in the measurement store does not depend on its file format.
+  CHECK(GraphStructureHash(*from_ts) == GraphStructureHash(g));
+  CHECK(GraphStructureHash(*from_onnx) == GraphStructureHash(g));
+  auto shape = RunTorchScriptOnce(pt, g.input_shape());
+  REQUIRE(shape.ok());
+  CHECK(shape.value() == g.node(g.output()).out);
+  std::remove(pt.c_str());
+  std::remove(onnx.c_str());
+}
+
+}  // namespace
+
 TEST_CASE("100 generated networks: graph, TorchScript and ONNX give the same features, and they run", "[torchscript]") {
   testing::TempDir dir;
   GeneratorOptions o;
@@ -24,27 +54,19 @@ TEST_CASE("100 generated networks: graph, TorchScript and ONNX give the same fea
   for (uint64_t i = 0; i < 100; ++i) {
     auto net = GenerateNetwork(o, i);
     REQUIRE(net.ok());
-    const Graph& g = net->graph;
-    const std::string pt = dir.File(net->name + ".pt"), onnx = dir.File(net->name + ".onnx");
-    REQUIRE(WriteTorchScript(g, o.seed, pt).ok());
-    REQUIRE(WriteOnnx(g, o.seed, onnx).ok());
-    Features want = AnalyzeGraph(g);
-    auto from_ts = ImportTorchScript(pt, {});
-    auto from_onnx = ImportOnnx(onnx, {});
-    INFO(net->name << " " << (from_ts.ok() ? "" : from_ts.status().ToString())
-                   << (from_onnx.ok() ? "" : from_onnx.status().ToString()));
-    REQUIRE(from_ts.ok());
-    REQUIRE(from_onnx.ok());
-    CHECK(testing::FeatureDiff(want, AnalyzeGraph(from_ts.value())) == "");
-    CHECK(testing::FeatureDiff(want, AnalyzeGraph(from_onnx.value())) == "");
-    // The network's identity in the measurement store does not depend on its file format.
-    CHECK(GraphStructureHash(*from_ts) == GraphStructureHash(g));
-    CHECK(GraphStructureHash(*from_onnx) == GraphStructureHash(g));
-    auto shape = RunTorchScriptOnce(pt, g.input_shape());
-    REQUIRE(shape.ok());
-    CHECK(shape.value() == g.node(g.output()).out);
-    std::remove(pt.c_str());
-    std::remove(onnx.c_str());
+    CheckFormsAgree(*net, dir);
+  }
+}
+
+TEST_CASE("60 networks of the extended space: the three forms agree too, and they run", "[torchscript]") {
+  testing::TempDir dir;
+  GeneratorOptions o;
+  o.seed = 2026;
+  o.extended = true;
+  for (uint64_t i = 0; i < 60; ++i) {
+    auto net = GenerateNetwork(o, i);
+    REQUIRE(net.ok());
+    CheckFormsAgree(*net, dir);
   }
 }
 

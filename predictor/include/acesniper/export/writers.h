@@ -11,10 +11,11 @@
 
 namespace acesniper {
 
+// Opset of graphs with only Table IV's operators; the extended space's graphs are written at 17.
 inline constexpr int kOnnxOpset = 13;
 
 // Writes an ONNX model; runs onnx::checker on it before writing. Ops the writer does not
-// know (kMatMul, kLayout, kOther ...) give Unsupported.
+// know (einsums, layout nodes of unknown kind, kOther ...) give Unsupported.
 Status WriteOnnx(const Graph& g, uint64_t weight_seed, const std::string& path);
 // The same model as serialized bytes (for runtimes that read ONNX from memory).
 Result<std::string> SerializeOnnx(const Graph& g, uint64_t weight_seed);

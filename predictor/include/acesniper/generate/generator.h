@@ -32,10 +32,15 @@ struct GeneratorOptions {
   std::vector<int64_t> output_channels = {32, 64, 128, 256, 512};
   std::vector<int64_t> kernels = {1, 3, 5, 7};  // plus atrous 3x3 (dilation 2)
   int64_t batch = 1;
+  // The extended space (docs/generator.md): Table IV's blocks plus inverted residual blocks
+  // (depthwise or grouped convolutions, squeeze-and-excitation, ReLU6/SiLU/hard swish) and
+  // transformer encoder blocks, in proportions set by a style drawn per network. Networks are
+  // named genx-<seed>-<index>; off, the generator is Table IV's and draws what it always drew.
+  bool extended = false;
 };
 
 struct GeneratedNetwork {
-  std::string name;     // "gen-<seed>-<index>"
+  std::string name;     // "gen-<seed>-<index>", or "genx-" in the extended space
   uint64_t seed = 0;    // the generator seed
   uint64_t index = 0;   // position in the generated set
   int attempts = 0;     // draws it took to meet the budget

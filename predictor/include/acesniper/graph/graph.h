@@ -61,6 +61,12 @@ struct PoolAttrs {
   int64_t out_h = 1, out_w = 1;   // kAdaptivePool only
 };
 
+// One step of a kLayout node: reshape to dims, or permute axes (output axis i is input axis dims[i]).
+struct LayoutStep {
+  bool permute = false;
+  std::vector<int64_t> dims;
+};
+
 struct Node {
   OpKind op = OpKind::kOther;
   std::string name;       // unique, for messages and exporters
@@ -69,6 +75,8 @@ struct Node {
   ConvAttrs conv;         // kConv
   PoolAttrs pool;         // kPool, kGlobalPool, kAdaptivePool
   ActKind act = ActKind::kReLU;  // kActivation
+  std::vector<LayoutStep> layout;  // kLayout: what it does, where known (the generator's; the
+                                   // writers emit it). Importers leave it empty: the shapes suffice.
   int64_t out_features = 0;      // kLinear
   bool bias = true;              // kLinear; kBatchNorm/kLayerNorm: affine
   int64_t axis = 1;              // kConcat, kSoftmax, kFlatten (start_dim)
@@ -114,5 +122,10 @@ int64_t NodeMacs(const Graph& g, const Node& n);
 int64_t NodeElementwiseOps(const Graph& g, const Node& n);
 // Elements read and written: inputs + output + parameters (the memory access cost, in elements).
 int64_t NodeMemoryAccess(const Graph& g, const Node& n);
+
+// The graph with every chain of data movement folded into one node, as the importers read any
+// file (a kLayout or kFlatten node whose consumers all move data is folded into each of them,
+// its steps first). The generator returns this form, so that a network and its files agree.
+Result<Graph> MergeMovementChains(const Graph& g);
 
 }  // namespace acesniper

@@ -17,7 +17,7 @@ struct LayerWeights {
   std::vector<float> var;      // batch norm running variance (positive)
 };
 
-// Weights of node `index` (conv, linear, batch norm; empty for other ops), a pure function of
+// Weights of node `index` (conv, linear, batch and layer norm; empty for other ops), a pure function of
 // (graph, index, seed).
 LayerWeights InitLayerWeights(const Graph& g, int index, uint64_t seed);
 

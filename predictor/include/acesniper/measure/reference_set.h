@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
+#include "acesniper/common/status.h"
 #include "acesniper/generate/generator.h"
 
 namespace acesniper {
@@ -19,5 +21,14 @@ inline GeneratorOptions ReferenceSetOptions() {
   o.max_flops = 4e9;  // keeps one platform's pass within minutes on a 2-core CPU
   return o;
 }
+
+// How a generated network is rebuilt from its name: gen-SEED-INDEX (Table IV) or genx-SEED-INDEX
+// (the extended space), with the reference set's budget for its seed and the default budget
+// otherwise. NotFound for a name the generator does not make.
+struct GeneratedName {
+  GeneratorOptions options;
+  uint64_t index = 0;
+};
+Result<GeneratedName> ParseGeneratedName(const std::string& name);
 
 }  // namespace acesniper
