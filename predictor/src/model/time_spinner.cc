@@ -31,12 +31,17 @@ void TimeSpinner::Refit() {
   double mean = 0;
   for (double v : r) mean += v;
   mean /= static_cast<double>(n);
+  double ss = 0;
+  for (double v : r) ss += (v - mean) * (v - mean);
   column_ = -1;
-  a_ = mean;
   b_ = 0;
+  // The mean residual, where it stands out from its own noise.
+  const double se = n >= 2 ? std::sqrt(ss / static_cast<double>(n - 1) / static_cast<double>(n)) : 0;
+  const bool mean_significant = n >= 2 && (se == 0 ? mean != 0 : std::fabs(mean) / se >= options_.min_mean_t);
+  a_ = mean_significant ? mean : 0;
   if (n < options_.min_for_feature) return;
   const size_t f = inputs_.front().size();
-  double best = options_.min_abs_pearson;
+  double best = 0;
   std::vector<double> col(n);
   for (size_t j = 0; j < f; ++j) {
     for (size_t i = 0; i < n; ++i) col[i] = inputs_[i][j];
@@ -46,7 +51,11 @@ void TimeSpinner::Refit() {
       column_ = static_cast<int>(j);
     }
   }
-  if (column_ < 0) return;
+  const double t = best >= 1 ? INFINITY : best * std::sqrt(static_cast<double>(n - 2) / (1 - best * best));
+  if (column_ < 0 || !(t >= options_.min_feature_t)) {
+    column_ = -1;
+    return;
+  }
   double mx = 0;
   for (size_t i = 0; i < n; ++i) mx += inputs_[i][static_cast<size_t>(column_)];
   mx /= static_cast<double>(n);

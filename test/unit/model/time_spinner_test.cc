@@ -63,3 +63,22 @@ TEST_CASE("time spinner: the window forgets old feedback; bad values are ignored
   s.Observe(FeaturesWith(0, 1), std::nan(""), 5);
   CHECK(s.feedback() == 4);
 }
+
+TEST_CASE("time spinner: residuals that are only noise change nothing", "[time-spinner]") {
+  // Five tasks whose errors scatter around zero: their mean (0.02) is far inside its standard error.
+  TimeSpinner few;
+  const double errors[] = {0.2, -0.3, 0.25, -0.1, 0.05};
+  for (int i = 0; i < 5; ++i) few.Observe(FeaturesWith(0, 5 + i), 10, 10 * std::exp(errors[i]));
+  CHECK(few.Correct(FeaturesWith(0, 7), 20) == 20);
+  // Thirty tasks, every feature random and the error unrelated to all of them: the best of the
+  // chance correlations is not significant, so no feature's line is fitted.
+  TimeSpinner many;
+  SplitMix64 rng(9);
+  for (int i = 0; i < 30; ++i) {
+    std::vector<double> f(FeatureDefs().size());
+    for (double& v : f) v = std::exp(10 * rng.Unit());
+    many.Observe(f, 10, 10 * std::exp(0.2 * rng.Normal()));
+  }
+  CHECK(many.feature().empty());
+  CHECK(std::fabs(std::log(many.Correct(FeaturesWith(0, 7), 20) / 20)) < 0.1);
+}

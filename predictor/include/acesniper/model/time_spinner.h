@@ -2,7 +2,9 @@
 // feedback. Residuals are taken in log space (r = ln measured - ln predicted, a relative error).
 // With enough feedback it picks the network feature whose log1p value correlates best with the
 // residuals (Pearson) and fits r = a + b x on it; with less, or when no feature correlates, it
-// applies the mean residual. Recent feedback only (a window), so it follows drift.
+// applies the mean residual. Only a significant correction is applied: a mean residual that is
+// noise (small against its standard error) is left out, and so is a feature whose correlation
+// could be the best of many chance ones. Recent feedback only (a window), so it follows drift.
 #pragma once
 
 #include <cstddef>
@@ -15,7 +17,12 @@ namespace acesniper {
 struct TimeSpinnerOptions {
   size_t window = 256;           // feedback kept (oldest dropped first)
   size_t min_for_feature = 8;    // below this many, only the mean residual
-  double min_abs_pearson = 0.3;  // a feature must explain at least this much to be used
+  // Significance: the mean residual is applied when |mean| / (sd / sqrt(n)) >= min_mean_t (n >= 2;
+  // identical residuals pass); a feature's line when its correlation's t statistic
+  // |r| sqrt((n - 2) / (1 - r^2)) >= min_feature_t, strict because the best of every feature is
+  // tried (about 3.5 is a Bonferroni bound for 5 % over 120 features).
+  double min_mean_t = 2.0;
+  double min_feature_t = 3.5;
   double max_log_correction = 2.3;  // |correction| cap in ln units (x10 either way)
   size_t refit_every = 1;        // refit the feature and line after this many observations (a
                                  // refit costs window x features; a scheduler may refit less often)
