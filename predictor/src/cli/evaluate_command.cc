@@ -33,7 +33,8 @@ struct EvaluateArgs {
   std::string methods = "all";
   std::string held_out;
   std::string train_platforms;  // empty: every platform but the held-out one
-  int test_every = 5;  // every test_every-th generated network is a test network
+  int test_every = 5;
+  bool extended_references_first = false;  // every test_every-th generated network is a test network
   std::string drift_from = "torch-refblas-2t", drift_to = "torch-eager-2t";
   std::string drift_feedback = "0,5,10,20,50";
   TrainOptions train;
@@ -201,6 +202,8 @@ int RunEvaluate(const EvaluateArgs& a, const std::string& command_line) {
   for (const std::string& name : ReferenceNetworkNames(kReferenceSetSize))
     if (data->FindNetwork(name) >= 0) o.reference_pool.push_back(name);
   size_t test_random = 0, test_zoo = 0;
+  std::vector<std::string> extended_pool;  // --extended-references-first: right after the reference set
+  const size_t measured_references = o.reference_pool.size();
   for (size_t i = 0; i < data->networks.size(); ++i) {
     const std::string& name = data->networks[i].network;
     std::smatch m;
@@ -209,12 +212,14 @@ int RunEvaluate(const EvaluateArgs& a, const std::string& command_line) {
       ++test_zoo;
     } else if (std::stoull(m[1].str()) == kReferenceSetSeed || std::stoull(m[2].str()) % static_cast<uint64_t>(a.test_every) != 4 % static_cast<uint64_t>(a.test_every)) {
       o.train_networks.push_back(static_cast<int>(i));
-      if (std::stoull(m[1].str()) != kReferenceSetSeed) o.reference_pool.push_back(name);
+      if (std::stoull(m[1].str()) != kReferenceSetSeed) (a.extended_references_first && name.rfind("genx-", 0) == 0 ? extended_pool : o.reference_pool).push_back(name);
     } else {
       o.test_networks.push_back(static_cast<int>(i));
       ++test_random;
     }
   }
+  o.reference_pool.insert(o.reference_pool.begin() + static_cast<std::ptrdiff_t>(measured_references), extended_pool.begin(),
+                          extended_pool.end());
   std::vector<EvalMethod> methods = StandardMethods(a.train);
   if (a.methods != "all") {
     std::vector<std::string> wanted = SplitCommas(a.methods);
@@ -328,6 +333,8 @@ void AddEvaluateCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--hold-out", a->held_out, "platforms to hold out, comma-separated (default: each in turn)");
   cmd->add_option("--train-platforms", a->train_platforms,
                   "train on exactly these platforms, comma-separated (default: all but the held-out one)");
+  cmd->add_flag("--extended-references-first", a->extended_references_first,
+                "for d beyond the reference set, take the extended space's training networks (genx-*) first");
   cmd->add_option("--test-every", a->test_every, "every Nth generated network is a test network")->check(CLI::Range(2, 100));
   cmd->add_option("--epochs", a->train.pcn.epochs, "PCN epochs per training")->check(CLI::Range(0, 100000));
   cmd->add_option("--max-seconds", a->train.pcn.max_seconds, "PCN training time cap per training");
@@ -341,6 +348,7 @@ void AddEvaluateCommand(CLI::App& app, int& exit_code) {
     for (const std::string& s : a->stores) line << " --data " << s;
     line << " --features " << a->features;
     if (!a->noise.empty()) line << " --noise " << a->noise;
+    if (a->extended_references_first) line << " --extended-references-first";
     line << " --out-dir " << a->out_dir << " --d " << a->d_values << " --baseline-d " << a->baseline_d << " --methods "
          << a->methods;
     if (!a->held_out.empty()) line << " --hold-out " << a->held_out;
