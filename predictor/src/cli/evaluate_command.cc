@@ -8,7 +8,6 @@
 #include <iostream>
 #include <map>
 #include <optional>
-#include <regex>
 #include <sstream>
 
 #include "acesniper/measure/reference_set.h"
@@ -33,8 +32,8 @@ struct EvaluateArgs {
   std::string methods = "all";
   std::string held_out;
   std::string train_platforms;  // empty: every platform but the held-out one
-  int test_every = 5;
-  bool extended_references_first = false;  // every test_every-th generated network is a test network
+  int test_every = 5;  // every test_every-th generated network is a test network
+  bool extended_references_first = false;  // for d > the reference set: genx-* training networks first
   std::string drift_from = "torch-refblas-2t", drift_to = "torch-eager-2t";
   std::string drift_feedback = "0,5,10,20,50";
   TrainOptions train;
@@ -188,10 +187,9 @@ int RunEvaluate(const EvaluateArgs& a, const std::string& command_line) {
     noise = MeasureNoiseFloor(*data, *second);
   }
   // Split: every test_every-th generated network (by index, Table IV's and the extended space's)
-  // and every zoo network are tests;
-  // the other generated networks and the reference set train. The reference pool is the
-  // reference set, then (for d > 120) training networks in order.
-  static const std::regex generated(R"(genx?-(\d+)-(\d+))");
+  // and every zoo network are tests; the other generated networks and the reference set train.
+  // The reference pool is the reference set, then (for d > 120) training networks in order, the
+  // extended space's first with --extended-references-first.
   EvalOptions o;
   o.baseline_d = a.baseline_d;
   o.d_values.clear();
@@ -202,17 +200,20 @@ int RunEvaluate(const EvaluateArgs& a, const std::string& command_line) {
   for (const std::string& name : ReferenceNetworkNames(kReferenceSetSize))
     if (data->FindNetwork(name) >= 0) o.reference_pool.push_back(name);
   size_t test_random = 0, test_zoo = 0;
-  std::vector<std::string> extended_pool;  // --extended-references-first: right after the reference set
+  std::vector<std::string> extended_pool;
   const size_t measured_references = o.reference_pool.size();
+  const uint64_t every = static_cast<uint64_t>(a.test_every);
   for (size_t i = 0; i < data->networks.size(); ++i) {
     const std::string& name = data->networks[i].network;
-    std::smatch m;
-    if (!std::regex_match(name, m, generated)) {
+    Result<GeneratedName> gen = ParseGeneratedName(name);
+    if (!gen.ok()) {
       o.test_networks.push_back(static_cast<int>(i));
       ++test_zoo;
-    } else if (std::stoull(m[1].str()) == kReferenceSetSeed || std::stoull(m[2].str()) % static_cast<uint64_t>(a.test_every) != 4 % static_cast<uint64_t>(a.test_every)) {
+    } else if (gen->options.seed == kReferenceSetSeed) {
       o.train_networks.push_back(static_cast<int>(i));
-      if (std::stoull(m[1].str()) != kReferenceSetSeed) (a.extended_references_first && name.rfind("genx-", 0) == 0 ? extended_pool : o.reference_pool).push_back(name);
+    } else if (gen->index % every != 4 % every) {
+      o.train_networks.push_back(static_cast<int>(i));
+      (a.extended_references_first && gen->options.extended ? extended_pool : o.reference_pool).push_back(name);
     } else {
       o.test_networks.push_back(static_cast<int>(i));
       ++test_random;
