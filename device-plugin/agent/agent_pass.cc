@@ -2,13 +2,11 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <set>
 
 #include "acesniper/kube/annotations.h"
 #include "acesniper/measure/benchmark.h"
 #include "acesniper/measure/fingerprint.h"
 #include "acesniper/measure/hrm_from_store.h"
-#include "acesniper/measure/reference_set.h"
 #include "acesniper/measure/store.h"
 #include "acesniper/model/latency_model.h"
 
@@ -18,17 +16,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The spec's reference networks, as benchmark jobs (batch 1).
+// The spec's reference networks, as benchmark jobs (batch 1). Any generated name rebuilds, so a
+// model trained on another version of the reference set is measured as it was trained.
 Result<std::vector<BenchmarkNetwork>> ReferenceNetworks(const HrmSpec& spec) {
-  auto all = GeneratedBenchmarkNetworks(ReferenceSetOptions(), 0, kReferenceSetSize, {1});
-  if (!all.ok()) return all.status();
-  std::set<std::string> wanted(spec.reference_networks.begin(), spec.reference_networks.end());
-  std::vector<BenchmarkNetwork> out;
-  for (BenchmarkNetwork& n : *all)
-    if (wanted.erase(n.name)) out.push_back(std::move(n));
-  if (!wanted.empty())
-    return Status::InvalidArgument("the model's HRM spec names '" + *wanted.begin() + "', which is not in the reference set");
-  return out;
+  auto nets = NamedBenchmarkNetworks(spec.reference_networks, {1});
+  if (!nets.ok())
+    return Status::InvalidArgument("the model's HRM spec names a network the generator does not make: " +
+                                   nets.status().message());
+  return nets;
 }
 
 // The state file; a corrupt one is moved aside (kept for inspection) and the agent starts over.

@@ -11,6 +11,7 @@ trap 'rm -rf "$work"' EXIT
 source "$(dirname "$0")/expect.sh"
 
 "$BIN" generate --count 30 --seed 20261126 --max-flops 4e9 --out "$work/ref" --format none >/dev/null
+"$BIN" generate --count 6 --seed 20261126 --max-flops 4e9 --extended --out "$work/refx" --format none >/dev/null
 "$BIN" generate --count 60 --seed 1 --out "$work/gen" --format none >/dev/null
 "$BIN" generate --count 1 --seed 7 --first 3 --out "$work/new" --format onnx >/dev/null
 /usr/bin/python3 - "$work" <<'PY'
@@ -29,12 +30,12 @@ def rows(index, skip_unsupported=False):
                 status, ms = "unsupported", 0
             out.append(f"{name},{pid},{n['name']},{n['network_hash']},1,{status},{ms:.6f},0,{ms:.6f},0.01,5,0,3,0.01,{n['flops']},2026-11-26T00:00:00Z,")
     return out
-open(f"{work}/ref.csv", "w").write("\n".join([header] + rows(f"{work}/ref/index.jsonl", True)) + "\n")
+open(f"{work}/ref.csv", "w").write("\n".join([header] + rows(f"{work}/ref/index.jsonl", True) + rows(f"{work}/refx/index.jsonl", True)) + "\n")
 open(f"{work}/gen.csv", "w").write("\n".join([header] + rows(f"{work}/gen/index.jsonl")) + "\n")
 PY
 gzip -9 -n -k "$work/gen.csv"
 
-expect "features from stores (one gzipped)" ok "90 networks" -- "$BIN" features --store "$work/ref.csv" --store "$work/gen.csv.gz" --out "$work/features.csv"
+expect "features from stores (one gzipped)" ok "96 networks" -- "$BIN" features --store "$work/ref.csv" --store "$work/gen.csv.gz" --out "$work/features.csv"
 expect "features again keeps rows" ok "0 new" -- "$BIN" features --store "$work/ref.csv" --out "$work/features.csv"
 expect "features refuses a .gz output" error "plain CSV" -- "$BIN" features --store "$work/ref.csv" --out "$work/f.csv.gz"
 sed 's/,ok,/,ok,/; 2s/gen-20261126-0,[0-9a-f]*/gen-20261126-0,0123456789abcdef/' "$work/ref.csv" >"$work/wrong-hash.csv"
@@ -44,13 +45,15 @@ test ! -e "$work/f2.csv" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FA
 head -c 300 "$work/gen.csv.gz" >"$work/torn.csv.gz"
 expect "a truncated gzip store" error "truncated gzip" -- "$BIN" features --store "$work/torn.csv.gz" --out "$work/f3.csv"
 
-expect "train" ok "key features" -- "$BIN" train --data "$work/ref.csv" --data "$work/gen.csv" --features "$work/features.csv" \
+expect "train: the reference set's first d, extended networks among them" ok "reference networks: 30 (6 of the extended space)" -- "$BIN" train --data "$work/ref.csv" --data "$work/gen.csv" --features "$work/features.csv" \
   --out "$work/model.json" --d 30 --epochs 3 --threads 1
 expect "train: unknown platform" error "has no measurements" -- "$BIN" train --data "$work/ref.csv" --features "$work/features.csv" \
   --out "$work/m2.json" --d 30 --platform cpu-z
 expect "train: a store missing from the feature table" error "not in the feature table" -- "$BIN" train --data "$work/gen.csv" \
   --features <(head -5 "$work/features.csv") --out "$work/m3.json" --d 30
-expect "train: d larger than the reference set" error "" -- "$BIN" train --data "$work/ref.csv" --features "$work/features.csv" \
+expect "train --table-iv-references: version 1 of the set" ok "reference networks: 30 (0 of the extended space)" -- \
+  "$BIN" train --data "$work/ref.csv" --features "$work/features.csv" --out "$work/m1.json" --d 30 --epochs 0 --table-iv-references
+expect "train: d larger than the measured reference set" error "the stores have 36 networks of the reference set" -- "$BIN" train --data "$work/ref.csv" --features "$work/features.csv" \
   --out "$work/m4.json" --d 500
 
 expect "hrm" ok "30 of 30 reference networks" -- "$BIN" hrm --model "$work/model.json" --data "$work/ref.csv" --platform npu-c \

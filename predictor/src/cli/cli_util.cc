@@ -32,9 +32,10 @@ Result<LatencyDataset> LoadDataset(const std::vector<std::string>& stores, const
   return BuildLatencyDataset(all, *table, batch);
 }
 
-std::vector<std::string> ReferenceNetworkNames(size_t d) {
+std::vector<std::string> MeasuredReferenceNames(const LatencyDataset& data, bool table_iv_only) {
   std::vector<std::string> names;
-  for (size_t i = 0; i < d; ++i) names.push_back("gen-" + std::to_string(kReferenceSetSeed) + "-" + std::to_string(i));
+  for (const std::string& name : ReferenceSetNames())
+    if (data.FindNetwork(name) >= 0 && !(table_iv_only && name.rfind("genx-", 0) == 0)) names.push_back(name);
   return names;
 }
 

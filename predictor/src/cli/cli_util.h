@@ -16,8 +16,10 @@ std::vector<std::string> SplitCommas(const std::string& s);
 // Reads the stores (plain or .gz) and the feature table into one dataset of the given batch.
 Result<LatencyDataset> LoadDataset(const std::vector<std::string>& stores, const std::string& features, int64_t batch = 1);
 
-// The product's HRM reference networks, first d of the fixed reference set.
-std::vector<std::string> ReferenceNetworkNames(size_t d);
+// The reference set's networks that the dataset has, in the set's order (a model with d
+// references uses the first d). A dataset measured before version 2 of the set has its Table IV
+// networks only, and gets those; table_iv_only keeps to them anyway (version 1).
+std::vector<std::string> MeasuredReferenceNames(const LatencyDataset& data, bool table_iv_only = false);
 
 // Where the shipped model and HRM vectors live: $ACESNIPER_MODEL_DIR, else the source tree's
 // models/default (set at build time), else /usr/share/acesniper/models/default.

@@ -34,6 +34,7 @@ struct EvaluateArgs {
   std::string train_platforms;  // empty: every platform but the held-out one
   int test_every = 5;  // every test_every-th generated network is a test network
   bool extended_references_first = false;  // for d > the reference set: genx-* training networks first
+  bool table_iv_references = false;  // version 1 of the reference set: no genx-20261126-* references
   std::string drift_from = "torch-refblas-2t", drift_to = "torch-eager-2t";
   std::string drift_feedback = "0,5,10,20,50";
   TrainOptions train;
@@ -64,7 +65,8 @@ struct Summary {
 
 std::string WriteReport(const std::vector<EvalCell>& cells, const std::vector<NoiseFloor>& noise,
                         const std::optional<DriftResult>& drift, const EvaluateArgs& a,
-                        const LatencyDataset& data, size_t train_n, size_t test_random, size_t test_zoo) {
+                        const LatencyDataset& data, size_t train_n, size_t test_random, size_t test_zoo,
+                        const std::string& references) {
   std::map<std::tuple<std::string, int, std::string>, Summary> summary;
   std::vector<std::string> method_order;
   std::vector<std::string> platforms;
@@ -87,6 +89,7 @@ std::string WriteReport(const std::vector<EvalCell>& cells, const std::vector<No
      << "test network is predicted on it. Test networks are never trained on, on any platform.\n\n"
      << "- dataset: " << data.networks.size() << " networks x " << data.platforms.size() << " platforms; training networks "
      << train_n << "; test networks " << test_random << " generated + " << test_zoo << " zoo (batch 1)\n"
+     << "- reference networks (d takes the first d): " << references << "\n"
      << "- baselines at d = " << a.baseline_d << "; figures are means over held-out platforms\n\n";
   if (!noise.empty()) {
     md << "## Noise floor (two separate measurement passes over the same networks)\n\n"
@@ -188,7 +191,7 @@ int RunEvaluate(const EvaluateArgs& a, const std::string& command_line) {
   }
   // Split: every test_every-th generated network (by index, Table IV's and the extended space's)
   // and every zoo network are tests; the other generated networks and the reference set train.
-  // The reference pool is the reference set, then (for d > 120) training networks in order, the
+  // The reference pool is the reference set, then (for d beyond it) training networks in order, the
   // extended space's first with --extended-references-first.
   EvalOptions o;
   o.baseline_d = a.baseline_d;
@@ -196,9 +199,9 @@ int RunEvaluate(const EvaluateArgs& a, const std::string& command_line) {
   for (const std::string& d : SplitCommas(a.d_values)) o.d_values.push_back(std::stoi(d));
   o.held_out = SplitCommas(a.held_out);
   o.train_platforms = SplitCommas(a.train_platforms);
-  // The reference set networks that were measured (a partial set is usable at small d).
-  for (const std::string& name : ReferenceNetworkNames(kReferenceSetSize))
-    if (data->FindNetwork(name) >= 0) o.reference_pool.push_back(name);
+  // The reference set networks that were measured, in the set's order (a partial set is usable
+  // at small d; a dataset from before version 2 has the Table IV networks only).
+  o.reference_pool = MeasuredReferenceNames(*data, a.table_iv_references);
   size_t test_random = 0, test_zoo = 0;
   std::vector<std::string> extended_pool;
   const size_t measured_references = o.reference_pool.size();
@@ -221,6 +224,13 @@ int RunEvaluate(const EvaluateArgs& a, const std::string& command_line) {
   }
   o.reference_pool.insert(o.reference_pool.begin() + static_cast<std::ptrdiff_t>(measured_references), extended_pool.begin(),
                           extended_pool.end());
+  size_t set_extended = 0;
+  for (size_t i = 0; i < measured_references; ++i) set_extended += o.reference_pool[i].rfind("genx-", 0) == 0;
+  const std::string references = std::to_string(measured_references) + " of the reference set (" +
+                                 std::to_string(set_extended) + " of them of the extended space" +
+                                 (a.table_iv_references ? ", left out: --table-iv-references" : "") +
+                                 "), then training networks" +
+                                 (a.extended_references_first ? ", the extended space's first" : "");
   std::vector<EvalMethod> methods = StandardMethods(a.train);
   if (a.methods != "all") {
     std::vector<std::string> wanted = SplitCommas(a.methods);
@@ -260,6 +270,7 @@ int RunEvaluate(const EvaluateArgs& a, const std::string& command_line) {
   j["command"] = command_line;
   j["platforms"] = data->platforms;
   j["train_networks"] = o.train_networks.size();
+  j["reference_networks"] = references;
   j["test_networks"] = {{"random", test_random}, {"zoo", test_zoo}};
   for (const NoiseFloor& n : noise)
     j["noise_floor"].push_back({{"platform", n.platform}, {"networks", n.networks}, {"within_5", n.within_5},
@@ -288,7 +299,7 @@ int RunEvaluate(const EvaluateArgs& a, const std::string& command_line) {
   }
   std::ofstream(fs::path(a.out_dir) / "evaluation.json") << j.dump(1) << "\n";
   std::ofstream(fs::path(a.out_dir) / "evaluation.md")
-      << WriteReport(*cells, noise, drift, a, *data, o.train_networks.size(), test_random, test_zoo);
+      << WriteReport(*cells, noise, drift, a, *data, o.train_networks.size(), test_random, test_zoo, references);
   // Plots of the main method at the baseline d.
   std::vector<PlotSeries> scatter, cdf;
   for (const EvalCell& c : *cells) {
@@ -336,6 +347,8 @@ void AddEvaluateCommand(CLI::App& app, int& exit_code) {
                   "train on exactly these platforms, comma-separated (default: all but the held-out one)");
   cmd->add_flag("--extended-references-first", a->extended_references_first,
                 "for d beyond the reference set, take the extended space's training networks (genx-*) first");
+  cmd->add_flag("--table-iv-references", a->table_iv_references,
+                "version 1 of the reference set: its Table IV networks only (the extended-space ones train)");
   cmd->add_option("--test-every", a->test_every, "every Nth generated network is a test network")->check(CLI::Range(2, 100));
   cmd->add_option("--epochs", a->train.pcn.epochs, "PCN epochs per training")->check(CLI::Range(0, 100000));
   cmd->add_option("--max-seconds", a->train.pcn.max_seconds, "PCN training time cap per training");
@@ -350,6 +363,7 @@ void AddEvaluateCommand(CLI::App& app, int& exit_code) {
     line << " --features " << a->features;
     if (!a->noise.empty()) line << " --noise " << a->noise;
     if (a->extended_references_first) line << " --extended-references-first";
+    if (a->table_iv_references) line << " --table-iv-references";
     line << " --out-dir " << a->out_dir << " --d " << a->d_values << " --baseline-d " << a->baseline_d << " --methods "
          << a->methods;
     if (!a->held_out.empty()) line << " --hold-out " << a->held_out;

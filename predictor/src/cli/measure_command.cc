@@ -98,7 +98,7 @@ int RunMeasure(const MeasureArgs& a) {
   }
   Result<std::vector<BenchmarkNetwork>> nets = Status::Internal("no networks");
   if (a.reference_set) {
-    nets = GeneratedBenchmarkNetworks(ReferenceSetOptions(), 0, kReferenceSetSize, a.batches);
+    nets = NamedBenchmarkNetworks(ReferenceSetNames(), a.batches);
   } else if (a.generate > 0) {
     GeneratorOptions o;
     o.seed = a.seed;
@@ -177,7 +177,7 @@ void AddMeasureCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--min-flops", a->min_flops, "generator budget, lower end")->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-flops", a->max_flops, "generator budget, upper end")->check(CLI::PositiveNumber);
   cmd->add_flag("--extended", a->extended, "the extended space: inverted residual and transformer blocks too (genx-SEED-INDEX; docs/generator.md)");
-  cmd->add_flag("--reference-set", a->reference_set, "the fixed HRM reference set (" + std::to_string(kReferenceSetSize) + " networks)");
+  cmd->add_flag("--reference-set", a->reference_set, "the fixed HRM reference set (" + std::to_string(ReferenceSetNames().size()) + " networks)");
   cmd->add_option("--batch", a->batches, "batch size(s), e.g. --batch 1 --batch 16")->check(CLI::PositiveNumber);
   cmd->add_option("--out", a->out, "the measurement store (CSV)")->required();
   cmd->add_flag("--resume", a->resume, "add to an existing store, skipping what it has");

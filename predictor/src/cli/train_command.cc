@@ -16,6 +16,7 @@ struct TrainArgs {
   std::string out;
   std::string platforms;
   size_t d = 120;
+  bool table_iv_references = false;
   TrainOptions options;
 };
 
@@ -41,7 +42,13 @@ int RunTrain(const TrainArgs& a) {
   }
   for (size_t i = 0; i < data->networks.size(); ++i) networks.push_back(static_cast<int>(i));
   TrainOptions o = a.options;
-  o.reference_networks = ReferenceNetworkNames(a.d);
+  o.reference_networks = MeasuredReferenceNames(*data, a.table_iv_references);
+  if (o.reference_networks.size() < a.d) {
+    std::cerr << me << "--d " << a.d << ": the stores have " << o.reference_networks.size()
+              << " networks of the reference set (acesniper measure --reference-set)\n";
+    return 2;
+  }
+  o.reference_networks.resize(a.d);
   TrainReport report;
   Result<LatencyModel> model = TrainLatencyModel(*data, platforms, networks, o, &report);
   if (!model.ok()) {
@@ -53,6 +60,9 @@ int RunTrain(const TrainArgs& a) {
     std::cerr << me << saved.message() << "\n";
     return 1;
   }
+  size_t extended = 0;
+  for (const std::string& r : o.reference_networks) extended += r.rfind("genx-", 0) == 0;
+  std::cout << "reference networks: " << o.reference_networks.size() << " (" << extended << " of the extended space)\n";
   std::cout << "platforms:";
   for (int p : platforms) std::cout << " " << data->platforms[static_cast<size_t>(p)];
   std::cout << "\nnetworks: " << networks.size() << ", pairs: " << report.pairs << "\nkey features:";
@@ -82,8 +92,10 @@ void AddTrainCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--features", a->features, "feature table of the stores' networks (acesniper features)")->required();
   cmd->add_option("--out", a->out, "model file to write (JSON)")->required();
   cmd->add_option("--platform", a->platforms, "platforms to train on, comma-separated (default: all in the stores)");
-  cmd->add_option("--d", a->d, "reference networks per platform (first d of the reference set)")
-      ->check(CLI::Range(3, 120));
+  cmd->add_option("--d", a->d, "reference networks per platform (the first d of the reference set that the stores have)")
+      ->check(CLI::Range(3, 1000));
+  cmd->add_flag("--table-iv-references", a->table_iv_references,
+                "version 1 of the reference set: its Table IV networks only, no extended-space ones");
   cmd->add_option("--key-features", a->options.key_features, "K of Algorithm 1")->check(CLI::Range(1, 64));
   cmd->add_option("--singular", a->options.singular, "singular networks in Hs")->check(CLI::Range(0, 1000));
   cmd->add_option("--hrm-variants", a->options.hrm_variants, "HRM vectors per training platform")->check(CLI::Range(1, 100));

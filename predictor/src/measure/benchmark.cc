@@ -7,6 +7,7 @@
 #include "acesniper/analyze/features.h"
 #include "acesniper/graph/graph_hash.h"
 #include "acesniper/measure/fingerprint.h"
+#include "acesniper/measure/reference_set.h"
 #include "acesniper/measure/subprocess.h"
 
 namespace acesniper {
@@ -274,6 +275,19 @@ Result<std::vector<BenchmarkNetwork>> GeneratedBenchmarkNetworks(const Generator
     std::string hash = GraphStructureHash(net->graph);
     double flops = AnalyzeGraph(net->graph).Get("flops_total");
     for (int64_t b : batches) out.push_back({net->name, hash, flops, b, JobForGenerated(o, i, net->name, b)});
+  }
+  return out;
+}
+
+Result<std::vector<BenchmarkNetwork>> NamedBenchmarkNetworks(const std::vector<std::string>& names,
+                                                             const std::vector<int64_t>& batches) {
+  std::vector<BenchmarkNetwork> out;
+  for (const std::string& name : names) {
+    Result<GeneratedName> g = ParseGeneratedName(name);
+    if (!g.ok()) return Status::InvalidArgument(g.status().message());
+    auto one = GeneratedBenchmarkNetworks(g->options, g->index, 1, batches);
+    if (!one.ok()) return one.status();
+    out.insert(out.end(), one->begin(), one->end());
   }
   return out;
 }

@@ -19,6 +19,18 @@ bool ParseDecimal(const std::string& s, uint64_t& out) {
 
 }  // namespace
 
+std::vector<std::string> ReferenceSetNames() {
+  const std::string seed = std::to_string(kReferenceSetSeed);
+  std::vector<std::string> names;
+  uint64_t table_iv = 0, extended = 0;
+  while (table_iv < kReferenceSetSize || extended < kExtendedReferenceSetSize) {
+    for (uint64_t k = 0; k < kTableIvPerExtendedReference && table_iv < kReferenceSetSize; ++k)
+      names.push_back("gen-" + seed + "-" + std::to_string(table_iv++));
+    if (extended < kExtendedReferenceSetSize) names.push_back("genx-" + seed + "-" + std::to_string(extended++));
+  }
+  return names;
+}
+
 Result<GeneratedName> ParseGeneratedName(const std::string& name) {
   GeneratedName g;
   std::string rest;

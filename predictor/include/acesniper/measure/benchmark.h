@@ -31,9 +31,14 @@ struct BenchmarkNetwork {
 
 nlohmann::json JobForGenerated(const GeneratorOptions& opts, uint64_t index, const std::string& name, int64_t batch);
 // Generated networks first..first+count-1 of `opts`, each at every batch size, with their
-// structure hash and FLOPs (the reference set is ReferenceSetOptions(), 0, kReferenceSetSize).
+// structure hash and FLOPs.
 Result<std::vector<BenchmarkNetwork>> GeneratedBenchmarkNetworks(const GeneratorOptions& opts, uint64_t first,
                                                                  uint64_t count, const std::vector<int64_t>& batches);
+// Generated networks by name (gen-SEED-INDEX or genx-SEED-INDEX, ParseGeneratedName), in the
+// given order, each at every batch size: the reference set is NamedBenchmarkNetworks(
+// ReferenceSetNames(), ...). InvalidArgument names the first name the generator does not make.
+Result<std::vector<BenchmarkNetwork>> NamedBenchmarkNetworks(const std::vector<std::string>& names,
+                                                             const std::vector<int64_t>& batches);
 nlohmann::json JobForFiles(const std::string& name, const std::string& torchscript_path, const std::string& onnx_path,
                            const Shape& input_shape, int64_t batch);
 // The worker side: a job line back to a NetworkJob (generated networks are generated again).
