@@ -67,13 +67,18 @@ void TimeSpinner::Refit() {
   }
   b_ = sxx > 0 ? sxy / sxx : 0;
   a_ = mean - b_ * mx;
+  lo_ = hi_ = inputs_[0][static_cast<size_t>(column_)];
+  for (size_t i = 1; i < n; ++i) {
+    lo_ = std::min(lo_, inputs_[i][static_cast<size_t>(column_)]);
+    hi_ = std::max(hi_, inputs_[i][static_cast<size_t>(column_)]);
+  }
 }
 
 double TimeSpinner::Correct(const std::vector<double>& features, double predicted_ms) const {
   if (residuals_.empty()) return predicted_ms;
   double c = a_;
   if (column_ >= 0 && static_cast<size_t>(column_) < features.size())
-    c += b_ * std::log1p(std::max(0.0, features[static_cast<size_t>(column_)]));
+    c += b_ * std::clamp(std::log1p(std::max(0.0, features[static_cast<size_t>(column_)])), lo_, hi_);
   c = std::clamp(c, -options_.max_log_correction, options_.max_log_correction);
   return predicted_ms * std::exp(c);
 }

@@ -52,6 +52,23 @@ TEST_CASE("time spinner: a drift that grows with one feature is fitted on that f
   CHECK(ComputeErrorMetrics(before, measured_all).mape > 0.3);
 }
 
+TEST_CASE("time spinner: beyond the feedback's range, the line holds its end value", "[time-spinner]") {
+  // Feedback on small networks only (ln(1 + flops) in 8..10), residual 0.5 ln(1 + flops) - 4.5.
+  TimeSpinner s;
+  SplitMix64 rng(9);
+  for (int i = 0; i < 30; ++i) {
+    double x = 8 + 2 * rng.Unit();
+    s.Observe(FeaturesWith(0, std::expm1(x)), 10, 10 * std::exp(0.5 * x - 4.5));
+  }
+  REQUIRE(s.feature() == FeatureDefs()[0].name);
+  CHECK(s.Correct(FeaturesWith(0, std::expm1(9)), 10) == Approx(10 * std::exp(0.0)).epsilon(1e-6));
+  // A network far larger than any feedback: the correction at the largest feedback (about
+  // x = 10: e^0.5), not the line's e^2.5 at x = 14.
+  const double far = s.Correct(FeaturesWith(0, std::expm1(14)), 10);
+  CHECK(far < 10 * std::exp(0.51));
+  CHECK(far > 10 * std::exp(0.4));
+}
+
 TEST_CASE("time spinner: the window forgets old feedback; bad values are ignored", "[time-spinner]") {
   TimeSpinnerOptions o;
   o.window = 4;

@@ -4,7 +4,9 @@
 // residuals (Pearson) and fits r = a + b x on it; with less, or when no feature correlates, it
 // applies the mean residual. Only a significant correction is applied: a mean residual that is
 // noise (small against its standard error) is left out, and so is a feature whose correlation
-// could be the best of many chance ones. Recent feedback only (a window), so it follows drift.
+// could be the best of many chance ones. The line is held to the feature's range in the
+// feedback: a network beyond it gets the correction of the nearest end, not an extrapolation.
+// Recent feedback only (a window), so it follows drift.
 #pragma once
 
 #include <cstddef>
@@ -51,6 +53,7 @@ class TimeSpinner {
   int column_ = -1;
   size_t since_refit_ = 0;
   double a_ = 0, b_ = 0;
+  double lo_ = 0, hi_ = 0;  // the line's feature range (log1p) in the feedback it was fitted on
 };
 
 }  // namespace acesniper
