@@ -32,11 +32,26 @@ Result<LatencyDataset> LoadDataset(const std::vector<std::string>& stores, const
   return BuildLatencyDataset(all, *table, batch);
 }
 
+namespace {
+
+bool IsExtendedSpace(const std::string& name) {
+  Result<GeneratedName> g = ParseGeneratedName(name);
+  return g.ok() && g->options.extended;
+}
+
+}  // namespace
+
 std::vector<std::string> MeasuredReferenceNames(const LatencyDataset& data, bool table_iv_only) {
   std::vector<std::string> names;
   for (const std::string& name : ReferenceSetNames())
-    if (data.FindNetwork(name) >= 0 && !(table_iv_only && name.rfind("genx-", 0) == 0)) names.push_back(name);
+    if (data.FindNetwork(name) >= 0 && !(table_iv_only && IsExtendedSpace(name))) names.push_back(name);
   return names;
+}
+
+size_t CountExtendedSpace(const std::vector<std::string>& names, size_t first) {
+  size_t n = 0;
+  for (size_t i = 0; i < std::min(first, names.size()); ++i) n += IsExtendedSpace(names[i]);
+  return n;
 }
 
 std::string DefaultModelDir() {

@@ -1,6 +1,7 @@
 // Helpers shared by the acesniper subcommands.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ Result<LatencyDataset> LoadDataset(const std::vector<std::string>& stores, const
 // references uses the first d). A dataset measured before version 2 of the set has its Table IV
 // networks only, and gets those; table_iv_only keeps to them anyway (version 1).
 std::vector<std::string> MeasuredReferenceNames(const LatencyDataset& data, bool table_iv_only = false);
+// How many of the first `first` names are networks of the generator's extended space (genx-*).
+size_t CountExtendedSpace(const std::vector<std::string>& names, size_t first = SIZE_MAX);
 
 // Where the shipped model and HRM vectors live: $ACESNIPER_MODEL_DIR, else the source tree's
 // models/default (set at build time), else /usr/share/acesniper/models/default.

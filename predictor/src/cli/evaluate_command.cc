@@ -224,10 +224,9 @@ int RunEvaluate(const EvaluateArgs& a, const std::string& command_line) {
   }
   o.reference_pool.insert(o.reference_pool.begin() + static_cast<std::ptrdiff_t>(measured_references), extended_pool.begin(),
                           extended_pool.end());
-  size_t set_extended = 0;
-  for (size_t i = 0; i < measured_references; ++i) set_extended += o.reference_pool[i].rfind("genx-", 0) == 0;
   const std::string references = std::to_string(measured_references) + " of the reference set (" +
-                                 std::to_string(set_extended) + " of them of the extended space" +
+                                 std::to_string(CountExtendedSpace(o.reference_pool, measured_references)) +
+                                 " of them of the extended space" +
                                  (a.table_iv_references ? ", left out: --table-iv-references" : "") +
                                  "), then training networks" +
                                  (a.extended_references_first ? ", the extended space's first" : "");

@@ -60,9 +60,8 @@ int RunTrain(const TrainArgs& a) {
     std::cerr << me << saved.message() << "\n";
     return 1;
   }
-  size_t extended = 0;
-  for (const std::string& r : o.reference_networks) extended += r.rfind("genx-", 0) == 0;
-  std::cout << "reference networks: " << o.reference_networks.size() << " (" << extended << " of the extended space)\n";
+  std::cout << "reference networks: " << o.reference_networks.size() << " (" << CountExtendedSpace(o.reference_networks)
+            << " of the extended space)\n";
   std::cout << "platforms:";
   for (int p : platforms) std::cout << " " << data->platforms[static_cast<size_t>(p)];
   std::cout << "\nnetworks: " << networks.size() << ", pairs: " << report.pairs << "\nkey features:";
