@@ -89,6 +89,28 @@ Result<OpenCvOnnx> OnnxForOpenCv(const std::string& bytes, const std::string& na
   OpenCvOnnx out;
   out.inlined = static_cast<int>(dropped.size());
   out.clips = ClipBoundsToAttributes(graph, initializer);
+  std::set<std::string> constant;
+  for (const onnx::NodeProto& n : graph->node())
+    if (n.op_type() == "Constant")
+      for (const std::string& o : n.output()) constant.insert(o);
+  auto computed = [&](const std::string& v) { return !v.empty() && !initializer.count(v) && !constant.count(v); };
+  std::map<std::string, OpenCvOnnx::Producer> producer;
+  for (int i = 0; i < graph->node_size(); ++i) {
+    const onnx::NodeProto& n = graph->node(i);
+    if (dropped.count(i) || n.output_size() == 0) continue;
+    const std::string layer = n.name().empty() ? n.output(0) : n.name();
+    for (int k = 0; k < n.output_size(); ++k) producer[n.output(k)] = {layer, k, n.op_type()};
+  }
+  for (int i = 0; i < graph->node_size(); ++i) {
+    const onnx::NodeProto& n = graph->node(i);
+    const std::string& op = n.op_type();
+    if ((op == "Mul" || op == "Add" || op == "Sub" || op == "Div") && n.input_size() == 2 && n.output_size() >= 1 &&
+        computed(n.input(0)) && computed(n.input(1)))
+      out.binary.push_back({op, n.output(0), producer[n.output(0)], producer[n.input(0)], producer[n.input(1)], n.input(0),
+                            n.input(1)});
+  }
+  for (const onnx::ValueInfoProto& v : graph->input())
+    if (!initializer.count(v.name())) out.graph_inputs.push_back(v.name());
   if (dropped.empty() && out.clips == 0) {
     out.model = bytes;
     return out;
@@ -98,6 +120,62 @@ Result<OpenCvOnnx> OnnxForOpenCv(const std::string& bytes, const std::string& na
     if (!dropped.count(i)) *kept.Add() = graph->node(i);
   graph->mutable_node()->Swap(&kept);
   if (!model.SerializeToString(&out.model))
+    return Status::Internal("'" + name + "': the rewritten ONNX model could not be serialised (over 2 GB?)");
+  return out;
+}
+
+Result<std::string> DecomposeHardSigmoids(const std::string& bytes, const std::set<std::string>& outputs,
+                                          const std::string& name) {
+  onnx::ModelProto model;
+  if (!model.ParseFromString(bytes))
+    return Status::InvalidArgument("'" + name + "' is not a valid ONNX model (protobuf parse failed)");
+  onnx::GraphProto* graph = model.mutable_graph();
+  google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
+  size_t done = 0;
+  for (const onnx::NodeProto& n : graph->node()) {
+    if (n.output_size() == 0 || !outputs.count(n.output(0))) {
+      *nodes.Add() = n;
+      continue;
+    }
+    if (n.op_type() != "HardSigmoid" || n.input_size() != 1)
+      return Status::InvalidArgument("'" + name + "': node '" + n.output(0) + "' (" + n.op_type() + ") is not a HardSigmoid");
+    float alpha = 0.2f, beta = 0.5f;  // the ONNX defaults
+    for (const onnx::AttributeProto& a : n.attribute()) {
+      if (a.name() == "alpha") alpha = a.f();
+      if (a.name() == "beta") beta = a.f();
+    }
+    const std::string& out = n.output(0);
+    for (const auto& [suffix, v] : {std::pair<std::string, float>{".alpha", alpha}, {".beta", beta}}) {
+      onnx::TensorProto* t = graph->add_initializer();
+      t->set_name(out + suffix);
+      t->set_data_type(onnx::TensorProto::FLOAT);
+      t->add_float_data(v);
+    }
+    auto add = [&](const std::string& op, std::vector<std::string> in, const std::string& o) {
+      onnx::NodeProto* m = nodes.Add();
+      m->set_op_type(op);
+      m->set_name(o);
+      for (const std::string& i : in) m->add_input(i);
+      m->add_output(o);
+      return m;
+    };
+    add("Mul", {n.input(0), out + ".alpha"}, out + ".scaled");
+    add("Add", {out + ".scaled", out + ".beta"}, out + ".shifted");
+    onnx::NodeProto* clip = add("Clip", {out + ".shifted"}, out);  // the opset-6 form OpenCV reads
+    for (const auto& [attr, v] : {std::pair<const char*, float>{"min", 0.0f}, {"max", 1.0f}}) {
+      onnx::AttributeProto* a = clip->add_attribute();
+      a->set_name(attr);
+      a->set_type(onnx::AttributeProto::FLOAT);
+      a->set_f(v);
+    }
+    ++done;
+  }
+  if (done != outputs.size())
+    return Status::InvalidArgument("'" + name + "': " + std::to_string(outputs.size() - done) +
+                                   " of the HardSigmoid nodes to rewrite are not in the model");
+  graph->mutable_node()->Swap(&nodes);
+  std::string out;
+  if (!model.SerializeToString(&out))
     return Status::Internal("'" + name + "': the rewritten ONNX model could not be serialised (over 2 GB?)");
   return out;
 }

@@ -10,6 +10,7 @@
 
 #include "acesniper/export/writers.h"
 #include "acesniper/opencv/onnx_for_opencv.h"
+#include "acesniper/opencv/opencv_broadcasts.h"
 
 namespace acesniper {
 
@@ -64,21 +65,26 @@ class OpenCvRunner : public Runner {
     cv::dnn::Net net;
     cv::Mat input;
     try {
+      std::string bytes;
       if (!job.onnx_path.empty()) {
         std::ifstream in(job.onnx_path, std::ios::binary);
-        std::ostringstream bytes;
-        if (!in || !(bytes << in.rdbuf())) return Status::IOError("cannot read '" + job.onnx_path + "'");
-        // Into the form OpenCV 4.6 imports (Identity nodes of initializers, Clip bounds).
-        Result<OpenCvOnnx> model = OnnxForOpenCv(bytes.str(), job.onnx_path);
-        if (!model.ok()) return model.status();
-        net = cv::dnn::readNetFromONNX(model->model.data(), model->model.size());
+        std::ostringstream file;
+        if (!in || !(file << in.rdbuf())) return Status::IOError("cannot read '" + job.onnx_path + "'");
+        bytes = file.str();
       } else if (job.graph) {
-        auto bytes = SerializeOnnx(*job.graph, job.weight_seed);
-        if (!bytes.ok()) return bytes.status();
-        net = cv::dnn::readNetFromONNX(bytes->data(), bytes->size());
+        auto written = SerializeOnnx(*job.graph, job.weight_seed);
+        if (!written.ok()) return written.status();
+        bytes = std::move(written).value();
       } else {
         return Status::Unsupported("OpenCV DNN needs an ONNX file or a generated graph for " + job.name);
       }
+      // Into the form OpenCV 4.6 imports (Identity nodes of initializers, Clip bounds), and one it
+      // computes correctly (broadcasting elementwise nodes: opencv_broadcasts.h).
+      Result<OpenCvOnnx> model = OnnxForOpenCv(bytes, job.onnx_path.empty() ? job.name : job.onnx_path);
+      if (!model.ok()) return model.status();
+      Result<std::string> checked = WithoutBroadcastFaults(*model, job.input_shape, job.name);
+      if (!checked.ok()) return checked.status();
+      net = cv::dnn::readNetFromONNX(checked->data(), checked->size());
       if (net.empty()) return Status::Unsupported("OpenCV DNN read an empty network from " + job.name);
       net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
       net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);

@@ -1,5 +1,6 @@
 // OpenCV DNN 4.6 and PyTorch's ONNX export: an Identity of an initializer and Clip with bound
-// inputs are rejected; after OnnxForOpenCv the same network loads and runs through the runner.
+// inputs are rejected; after OnnxForOpenCv the same network loads and runs through the runner. And
+// a squeeze-and-excitation Mul that OpenCV imports wrongly is found and fixed (opencv_broadcasts.h).
 #include <catch2/catch.hpp>
 
 #include <onnx/onnx_pb.h>
@@ -8,6 +9,7 @@
 
 #include "acesniper/measure/platform.h"
 #include "acesniper/opencv/onnx_for_opencv.h"
+#include "acesniper/opencv/opencv_broadcasts.h"
 #include "acesniper/opencv/opencv_runner.h"
 #include "temp_dir.h"
 
@@ -118,6 +120,115 @@ TEST_CASE("ONNX for OpenCV: Identity nodes of initializers and Clip bounds rewri
   job.onnx_path = dir.File("shared.onnx");
   job.input_shape = {1, 3, 8, 8};
   auto net = runner->Load(job);
+  INFO((net.ok() ? "" : net.status().ToString()));
+  REQUIRE(net.ok());
+  CHECK((*net)->RunOnce().ok());
+}
+
+namespace {
+
+// x (1x4x8x8) -> Relu r -> GlobalAveragePool g -> HardSigmoid(1/6, 1/2) s -> Mul(r, s) m -> Conv y:
+// a squeeze-and-excitation block as the extended generator writes it (the big input first).
+onnx::ModelProto SqueezeExciteModel() {
+  onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.add_opset_import()->set_version(17);
+  auto* g = m.mutable_graph();
+  g->set_name("se");
+  auto value = [](onnx::ValueInfoProto* v, const std::string& name) {
+    v->set_name(name);
+    auto* t = v->mutable_type()->mutable_tensor_type();
+    t->set_elem_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : {1, 4, 8, 8}) t->mutable_shape()->add_dim()->set_dim_value(d);
+  };
+  value(g->add_input(), "x");
+  value(g->add_output(), "y");
+  auto* w = g->add_initializer();
+  w->set_name("w");
+  w->set_data_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : {4, 4, 1, 1}) w->add_dims(d);
+  for (int i = 0; i < 16; ++i) w->add_float_data(0.25f);
+  auto add = [&](const std::string& op, std::vector<std::string> inputs, const std::string& out) {
+    auto* n = g->add_node();
+    n->set_op_type(op);
+    n->set_name(out);
+    for (const auto& i : inputs) n->add_input(i);
+    n->add_output(out);
+    return n;
+  };
+  auto attr = [](onnx::NodeProto* n, const std::string& name, float v) {
+    auto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(v);
+  };
+  add("Relu", {"x"}, "r");
+  add("GlobalAveragePool", {"r"}, "g");
+  auto* hs = add("HardSigmoid", {"g"}, "s");
+  attr(hs, "alpha", 1.0f / 6);
+  attr(hs, "beta", 0.5f);
+  add("Mul", {"r", "s"}, "m");
+  auto* conv = add("Conv", {"m", "w"}, "y");
+  auto* k = conv->add_attribute();
+  k->set_name("kernel_shape");
+  k->set_type(onnx::AttributeProto::INTS);
+  k->add_ints(1);
+  k->add_ints(1);
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("OpenCV 4.6 mis-imports Mul(x, HardSigmoid(s)); the runner writes the gate out so it computes the block", "[runner][opencv]") {
+  std::string bytes;
+  REQUIRE(SqueezeExciteModel().SerializeToString(&bytes));
+  auto model = OnnxForOpenCv(bytes, "se.onnx");
+  REQUIRE(model.ok());
+  REQUIRE(model->binary.size() == 1);  // the Mul; Conv's weight is an initializer, not computed
+  CHECK(model->binary[0].op == "Mul");
+  CHECK(model->binary[0].a_value == "r");
+  CHECK(model->binary[0].b_value == "s");
+  CHECK(model->binary[0].a.layer == "r");
+  CHECK(model->graph_inputs == std::vector<std::string>{"x"});
+
+  // OpenCV's simplifier fuses the pair into HardSwish(s): [1,4,1,1] instead of [1,4,8,8].
+  auto faults = FindBroadcastFaults(*model, {1, 4, 8, 8});
+  REQUIRE(faults.ok());
+  REQUIRE(faults->size() == 1);
+  CHECK(faults->front().Describe() == "Mul 'm' gives [1,4,1,1] from [1,4,8,8] and ?");
+
+  // With the gate written out as Clip(s * alpha + beta, 0, 1), the product imports as it should.
+  auto fixed = WithoutBroadcastFaults(*model, {1, 4, 8, 8}, "se");
+  REQUIRE(fixed.ok());
+  onnx::ModelProto back;
+  REQUIRE(back.ParseFromString(*fixed));
+  std::vector<std::string> ops;
+  for (const auto& n : back.graph().node()) ops.push_back(n.op_type() + ":" + n.output(0));
+  CHECK(ops == std::vector<std::string>{"Relu:r", "GlobalAveragePool:g", "Mul:s.scaled", "Add:s.shifted", "Clip:s", "Mul:m",
+                                        "Conv:y"});
+  CHECK(back.graph().node(5).input(0) == "r");  // the product itself is unchanged
+  auto again = OnnxForOpenCv(*fixed, "fixed.onnx");
+  REQUIRE(again.ok());
+  auto none = FindBroadcastFaults(*again, {1, 4, 8, 8});
+  REQUIRE(none.ok());
+  CHECK(none->empty());
+
+  // Only HardSigmoid nodes are written out, and only nodes the model has.
+  CHECK(DecomposeHardSigmoids(bytes, {"r"}, "se.onnx").status().message().find("'r' (Relu) is not a HardSigmoid") !=
+        std::string::npos);
+  CHECK(DecomposeHardSigmoids(bytes, {"nope"}, "se.onnx").status().code() == Status::Code::kInvalidArgument);
+  CHECK(DecomposeHardSigmoids("not a model", {"s"}, "bad.onnx").status().message().find("'bad.onnx'") != std::string::npos);
+
+  // The runner loads and runs the corrected model.
+  testing::TempDir dir;
+  std::ofstream(dir.File("se.onnx"), std::ios::binary) << bytes;
+  auto platform = FindPlatform("opencv-1t", "");
+  REQUIRE(platform.ok());
+  NetworkJob job;
+  job.name = "se";
+  job.onnx_path = dir.File("se.onnx");
+  job.input_shape = {1, 4, 8, 8};
+  auto net = MakeOpenCvRunner(*platform)->Load(job);
   INFO((net.ok() ? "" : net.status().ToString()));
   REQUIRE(net.ok());
   CHECK((*net)->RunOnce().ok());
