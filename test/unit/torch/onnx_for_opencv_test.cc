@@ -17,27 +17,35 @@ using namespace acesniper;
 
 namespace {
 
-// x (1x3x8x8) -> Conv(w) -> Conv(w3) -> Clip(0, 6), where w3 = Identity(Identity(w)): what the
-// exporter writes for equal-valued weights and ReLU6 (the bounds as Constant nodes: one stored as
-// raw data, one as float_data).
-onnx::ModelProto ExporterStyleModel() {
-  onnx::ModelProto m;
-  m.set_ir_version(8);
-  m.add_opset_import()->set_version(17);
-  auto* g = m.mutable_graph();
-  g->set_name("shared");
-  auto* in = g->add_input();
-  in->set_name("x");
-  auto* tt = in->mutable_type()->mutable_tensor_type();
-  tt->set_elem_type(onnx::TensorProto::FLOAT);
-  for (int64_t d : {1, 3, 8, 8}) tt->mutable_shape()->add_dim()->set_dim_value(d);
-  auto* w = g->add_initializer();
-  w->set_name("w");
-  w->set_data_type(onnx::TensorProto::FLOAT);
-  for (int64_t d : {3, 3, 1, 1}) w->add_dims(d);
-  for (int i = 0; i < 9; ++i) w->add_float_data(0.25f);
-  auto add = [&](const std::string& op, std::vector<std::string> inputs, const std::string& out) {
-    auto* n = g->add_node();
+// A small ONNX model written by hand: one float input and output of `shape`, constant weights,
+// and nodes named after their one output.
+class TestModel {
+ public:
+  TestModel(const std::string& name, const std::string& input, const std::string& output, std::vector<int64_t> shape) {
+    model_.set_ir_version(8);
+    model_.add_opset_import()->set_version(17);
+    graph_ = model_.mutable_graph();
+    graph_->set_name(name);
+    for (auto [v, n] : {std::pair{graph_->add_input(), input}, {graph_->add_output(), output}}) {
+      v->set_name(n);
+      auto* t = v->mutable_type()->mutable_tensor_type();
+      t->set_elem_type(onnx::TensorProto::FLOAT);
+      for (int64_t d : shape) t->mutable_shape()->add_dim()->set_dim_value(d);
+    }
+  }
+  void Weight(const std::string& name, std::vector<int64_t> dims, float value) {
+    auto* w = graph_->add_initializer();
+    w->set_name(name);
+    w->set_data_type(onnx::TensorProto::FLOAT);
+    int64_t n = 1;
+    for (int64_t d : dims) {
+      w->add_dims(d);
+      n *= d;
+    }
+    for (int64_t i = 0; i < n; ++i) w->add_float_data(value);
+  }
+  onnx::NodeProto* Node(const std::string& op, std::vector<std::string> inputs, const std::string& out) {
+    auto* n = graph_->add_node();
     n->set_op_type(op);
     n->set_name(out);
     for (const auto& i : inputs) n->add_input(i);
@@ -49,13 +57,17 @@ onnx::ModelProto ExporterStyleModel() {
       k->add_ints(1);
       k->add_ints(1);
     }
-  };
-  add("Identity", {"w"}, "w2");
-  add("Identity", {"w2"}, "w3");
-  add("Conv", {"x", "w"}, "c1");
-  add("Conv", {"c1", "w3"}, "y");
-  auto constant = [&](const std::string& out, float v, bool raw) {
-    auto* n = g->add_node();
+    return n;
+  }
+  static void Attribute(onnx::NodeProto* n, const std::string& name, float v) {
+    auto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(v);
+  }
+  // A Constant node of one float, stored as raw data or as float_data.
+  void Constant(const std::string& out, float v, bool raw) {
+    auto* n = graph_->add_node();
     n->set_op_type("Constant");
     n->add_output(out);
     auto* a = n->add_attribute();
@@ -64,16 +76,28 @@ onnx::ModelProto ExporterStyleModel() {
     a->mutable_t()->set_data_type(onnx::TensorProto::FLOAT);
     if (raw) a->mutable_t()->set_raw_data(std::string(reinterpret_cast<const char*>(&v), sizeof v));
     else a->mutable_t()->add_float_data(v);
-  };
-  constant("lo", 0.0f, true);
-  constant("hi", 6.0f, false);
-  add("Clip", {"y", "lo", "hi"}, "z");
-  auto* out = g->add_output();
-  out->set_name("z");
-  auto* ot = out->mutable_type()->mutable_tensor_type();
-  ot->set_elem_type(onnx::TensorProto::FLOAT);
-  for (int64_t d : {1, 3, 8, 8}) ot->mutable_shape()->add_dim()->set_dim_value(d);
-  return m;
+  }
+  const onnx::ModelProto& model() const { return model_; }
+
+ private:
+  onnx::ModelProto model_;
+  onnx::GraphProto* graph_;
+};
+
+// x (1x3x8x8) -> Conv(w) -> Conv(w3) -> Clip(0, 6), where w3 = Identity(Identity(w)): what the
+// exporter writes for equal-valued weights and ReLU6 (the bounds as Constant nodes: one stored as
+// raw data, one as float_data).
+onnx::ModelProto ExporterStyleModel() {
+  TestModel t("shared", "x", "z", {1, 3, 8, 8});
+  t.Weight("w", {3, 3, 1, 1}, 0.25f);
+  t.Node("Identity", {"w"}, "w2");
+  t.Node("Identity", {"w2"}, "w3");
+  t.Node("Conv", {"x", "w"}, "c1");
+  t.Node("Conv", {"c1", "w3"}, "y");
+  t.Constant("lo", 0.0f, true);
+  t.Constant("hi", 6.0f, false);
+  t.Node("Clip", {"y", "lo", "hi"}, "z");
+  return t.model();
 }
 
 }  // namespace
@@ -130,51 +154,16 @@ namespace {
 // x (1x4x8x8) -> Relu r -> GlobalAveragePool g -> HardSigmoid(1/6, 1/2) s -> Mul(r, s) m -> Conv y:
 // a squeeze-and-excitation block as the extended generator writes it (the big input first).
 onnx::ModelProto SqueezeExciteModel() {
-  onnx::ModelProto m;
-  m.set_ir_version(8);
-  m.add_opset_import()->set_version(17);
-  auto* g = m.mutable_graph();
-  g->set_name("se");
-  auto value = [](onnx::ValueInfoProto* v, const std::string& name) {
-    v->set_name(name);
-    auto* t = v->mutable_type()->mutable_tensor_type();
-    t->set_elem_type(onnx::TensorProto::FLOAT);
-    for (int64_t d : {1, 4, 8, 8}) t->mutable_shape()->add_dim()->set_dim_value(d);
-  };
-  value(g->add_input(), "x");
-  value(g->add_output(), "y");
-  auto* w = g->add_initializer();
-  w->set_name("w");
-  w->set_data_type(onnx::TensorProto::FLOAT);
-  for (int64_t d : {4, 4, 1, 1}) w->add_dims(d);
-  for (int i = 0; i < 16; ++i) w->add_float_data(0.25f);
-  auto add = [&](const std::string& op, std::vector<std::string> inputs, const std::string& out) {
-    auto* n = g->add_node();
-    n->set_op_type(op);
-    n->set_name(out);
-    for (const auto& i : inputs) n->add_input(i);
-    n->add_output(out);
-    return n;
-  };
-  auto attr = [](onnx::NodeProto* n, const std::string& name, float v) {
-    auto* a = n->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::FLOAT);
-    a->set_f(v);
-  };
-  add("Relu", {"x"}, "r");
-  add("GlobalAveragePool", {"r"}, "g");
-  auto* hs = add("HardSigmoid", {"g"}, "s");
-  attr(hs, "alpha", 1.0f / 6);
-  attr(hs, "beta", 0.5f);
-  add("Mul", {"r", "s"}, "m");
-  auto* conv = add("Conv", {"m", "w"}, "y");
-  auto* k = conv->add_attribute();
-  k->set_name("kernel_shape");
-  k->set_type(onnx::AttributeProto::INTS);
-  k->add_ints(1);
-  k->add_ints(1);
-  return m;
+  TestModel t("se", "x", "y", {1, 4, 8, 8});
+  t.Weight("w", {4, 4, 1, 1}, 0.25f);
+  t.Node("Relu", {"x"}, "r");
+  t.Node("GlobalAveragePool", {"r"}, "g");
+  onnx::NodeProto* gate = t.Node("HardSigmoid", {"g"}, "s");
+  TestModel::Attribute(gate, "alpha", 1.0f / 6);
+  TestModel::Attribute(gate, "beta", 0.5f);
+  t.Node("Mul", {"r", "s"}, "m");
+  t.Node("Conv", {"m", "w"}, "y");
+  return t.model();
 }
 
 }  // namespace
