@@ -1,11 +1,10 @@
 #include "acesniper/opencv/opencv_broadcasts.h"
 
-#include <opencv2/core.hpp>
-#include <opencv2/dnn.hpp>
-
 #include <algorithm>
 #include <map>
 #include <set>
+
+#include "cv_net.h"
 
 namespace acesniper {
 
@@ -36,15 +35,12 @@ Result<std::vector<BroadcastFault>> FindBroadcastFaults(const OpenCvOnnx& model,
   std::vector<BroadcastFault> faults;
   if (model.binary.empty()) return faults;
   try {
-    cv::dnn::Net net = cv::dnn::readNetFromONNX(model.model.data(), model.model.size());
-    if (net.empty()) return Status::Unsupported("OpenCV DNN read an empty network");
-    net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-    net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-    std::vector<int> dims(input_shape.begin(), input_shape.end());
-    if (dims.empty()) return Status::InvalidArgument("no input shape");
-    dims[0] = 1;
-    cv::Mat input(static_cast<int>(dims.size()), dims.data(), CV_32F);
-    cv::randu(input, 0.0, 1.0);
+    Result<cv::dnn::Net> read = ReadCpuNet(model.model, "the model");
+    if (!read.ok()) return read.status();
+    Result<cv::Mat> input = RandomInput(input_shape, 1, "the model");
+    if (!input.ok()) return input.status();
+    cv::dnn::Net& net = *read;
+    const std::vector<int> dims = MatShape(*input);
     // OpenCV's layer names: "onnx_node!" + the node's name (4.6), or the name itself.
     std::set<std::string> layers;
     for (const cv::String& l : net.getLayerNames()) layers.insert(l);
@@ -61,7 +57,7 @@ Result<std::vector<BroadcastFault>> FindBroadcastFaults(const OpenCvOnnx& model,
         const std::string l = layer_name(*p);
         if (!l.empty() && slot.emplace(l, wanted.size()).second) wanted.push_back(l);
       }
-    net.setInput(input);
+    net.setInput(*input);
     std::vector<std::vector<cv::Mat>> blobs;
     if (!wanted.empty()) net.forward(blobs, wanted);
     auto shape_of = [&](const OpenCvOnnx::Producer& p, const std::string& value) -> std::vector<int> {
@@ -79,8 +75,7 @@ Result<std::vector<BroadcastFault>> FindBroadcastFaults(const OpenCvOnnx& model,
       if (Elements(f.got) < std::max(Elements(f.a), Elements(f.b))) faults.push_back(f);
     }
   } catch (const std::exception& e) {  // cv::Exception included
-    std::string what = e.what();
-    return Status::Unsupported("OpenCV DNN cannot run it: " + what.substr(0, what.find('\n')));
+    return Status::Unsupported(std::string("OpenCV DNN cannot run it: ") + FirstLine(e.what()));
   }
   return faults;
 }

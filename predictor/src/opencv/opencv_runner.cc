@@ -11,12 +11,11 @@
 #include "acesniper/export/writers.h"
 #include "acesniper/opencv/onnx_for_opencv.h"
 #include "acesniper/opencv/opencv_broadcasts.h"
+#include "cv_net.h"
 
 namespace acesniper {
 
 namespace {
-
-std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 // "Parallel framework: pthreads" from the build information (4.6 has no API for it).
 std::string ParallelFramework() {
@@ -84,15 +83,12 @@ class OpenCvRunner : public Runner {
       if (!model.ok()) return model.status();
       Result<std::string> checked = WithoutBroadcastFaults(*model, job.input_shape, job.name);
       if (!checked.ok()) return checked.status();
-      net = cv::dnn::readNetFromONNX(checked->data(), checked->size());
-      if (net.empty()) return Status::Unsupported("OpenCV DNN read an empty network from " + job.name);
-      net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-      net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-      std::vector<int> dims(job.input_shape.begin(), job.input_shape.end());
-      if (dims.empty()) return Status::InvalidArgument("no input shape for " + job.name);
-      dims[0] = static_cast<int>(job.batch);
-      input.create(static_cast<int>(dims.size()), dims.data(), CV_32F);
-      cv::randu(input, 0.0, 1.0);
+      Result<cv::dnn::Net> read = ReadCpuNet(*checked, job.name);
+      if (!read.ok()) return read.status();
+      Result<cv::Mat> random = RandomInput(job.input_shape, job.batch, job.name);
+      if (!random.ok()) return random.status();
+      net = std::move(read).value();
+      input = std::move(random).value();
       net.setInput(input);
       net.forward();
     } catch (const std::exception& e) {  // cv::Exception included

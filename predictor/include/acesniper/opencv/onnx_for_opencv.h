@@ -24,7 +24,6 @@ struct OpenCvOnnx {
   std::string model;  // the serialised ModelProto (unchanged when nothing was inlined)
   int inlined = 0;    // Identity nodes replaced by initializers
   int clips = 0;      // Clip nodes whose constant bounds became attributes
-  // Mul, Add, Sub and Div nodes with two computed inputs (neither an initializer nor a Constant).
   // A value as OpenCV names it: the layer of the node that computes it (the node's name, or its
   // first output where it has none; empty for a graph input) and which of that node's outputs.
   struct Producer {
@@ -37,6 +36,7 @@ struct OpenCvOnnx {
     Producer self, a, b;
     std::string a_value, b_value;
   };
+  // Mul, Add, Sub and Div nodes with two computed inputs (neither an initializer nor a Constant).
   std::vector<BinaryNode> binary;
   std::vector<std::string> graph_inputs;  // the graph's inputs that are not initializers
 };
