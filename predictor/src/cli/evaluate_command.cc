@@ -352,6 +352,8 @@ void AddEvaluateCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--epochs", a->train.pcn.epochs, "PCN epochs per training")->check(CLI::Range(0, 100000));
   cmd->add_option("--max-seconds", a->train.pcn.max_seconds, "PCN training time cap per training");
   cmd->add_option("--seed", a->train.seed, "training seed");
+  cmd->add_flag_callback("--no-family-factors", [a] { a->train.family_factors = false; },
+                         "cost prior methods: no per-family factors in HRM vectors (the form before 2026-11-28)");
   cmd->add_option("--drift-from", a->drift_from, "time spinner: platform whose HRM is stale (empty: skip)");
   cmd->add_option("--drift-to", a->drift_to, "time spinner: the platform it became");
   cmd->add_option("--drift-feedback", a->drift_feedback, "time spinner: feedback task counts");
@@ -363,6 +365,7 @@ void AddEvaluateCommand(CLI::App& app, int& exit_code) {
     if (!a->noise.empty()) line << " --noise " << a->noise;
     if (a->extended_references_first) line << " --extended-references-first";
     if (a->table_iv_references) line << " --table-iv-references";
+    if (!a->train.family_factors) line << " --no-family-factors";
     line << " --out-dir " << a->out_dir << " --d " << a->d_values << " --baseline-d " << a->baseline_d << " --methods "
          << a->methods;
     if (!a->held_out.empty()) line << " --hold-out " << a->held_out;

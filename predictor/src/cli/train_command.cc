@@ -102,6 +102,8 @@ void AddTrainCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", a->options.seed, "training seed");
   cmd->add_flag_callback("--no-cost-prior", [a] { a->options.cost_prior = false; },
                          "no per-layer cost prior: the PCN predicts the whole latency (the paper's form, NNS+HRM)");
+  cmd->add_flag_callback("--no-family-factors", [a] { a->options.family_factors = false; },
+                         "with the cost prior, no per-family factors in HRM vectors (the form before 2026-11-28)");
   cmd->add_flag_callback("--pcn-correction", [a] { a->options.pcn_correction = true; },
                          "with the cost prior, also train the PCN on the departure from it (LayerCost+NNS+HRM)");
   cmd->add_option("--epochs", a->options.pcn.epochs, "PCN epochs")->check(CLI::Range(0, 100000));

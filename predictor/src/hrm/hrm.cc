@@ -61,6 +61,10 @@ nlohmann::json HrmSpec::ToJson() const {
     j["cost_platforms"] = cost_platforms;
     j["cost_platform_ids"] = cost_platform_ids;
     j["reference_cost_ms"] = MatrixToJson(reference_cost_ms);
+    if (!cost_families.empty()) {
+      j["cost_families"] = cost_families;
+      j["reference_family_ms"] = MatrixToJson(reference_family_ms);
+    }
   }
   return j;
 }
@@ -109,6 +113,23 @@ Result<HrmSpec> HrmSpec::FromJson(const nlohmann::json& j) {
     if (!cost->allFinite() || (cost->array() < 0).any())
       return Status::InvalidArgument("HRM spec: reference_cost_ms must be finite and >= 0");
     s.reference_cost_ms = *cost;
+    if (j.contains("cost_families")) {
+      try {
+        s.cost_families = j.at("cost_families").get<std::vector<std::string>>();
+      } catch (const nlohmann::json::exception& e) {
+        return Status::InvalidArgument(std::string("HRM spec: cost_families: ") + e.what());
+      }
+      if (s.cost_families != CostFamilyNames())
+        return Status::InvalidArgument("HRM spec: cost_families must be exactly the families this version knows");
+      const auto columns = static_cast<Eigen::Index>(s.cost_platforms.size() * s.cost_families.size());
+      Result<Eigen::MatrixXd> family = JsonMatrix(j, "reference_family_ms", d, columns);
+      if (!family.ok()) return fail(family.status());
+      if (!family->allFinite() || (family->array() < 0).any())
+        return Status::InvalidArgument("HRM spec: reference_family_ms must be finite and >= 0");
+      s.reference_family_ms = *family;
+    }
+  } else if (j.contains("cost_families")) {
+    return Status::InvalidArgument("HRM spec: cost_families without cost_platforms");
   }
   return s;
 }
@@ -130,6 +151,7 @@ nlohmann::json HrmVector::ToJson() const {
   j["hg"] = Rounded(hg);
   j["hs"] = Rounded(hs);
   if (!hc.empty()) j["hc"] = Rounded(hc);
+  if (!hk.empty()) j["hk"] = Rounded(hk);
   if (!unsupported.empty()) j["unsupported"] = unsupported;
   return j;
 }
@@ -177,6 +199,14 @@ Result<HrmVector> HrmVector::FromJson(const nlohmann::json& j) {
     if (hc->size() < 2) return Status::InvalidArgument("HRM vector: 'hc' needs an intercept and at least one weight");
     v.hc = *hc;
   }
+  if (j.contains("hk")) {
+    Result<std::vector<double>> hk = JsonStdVector(j, "hk");
+    if (!hk.ok()) return fail(hk.status());
+    if (hk->empty()) return Status::InvalidArgument("HRM vector: 'hk' is empty");
+    for (double x : *hk)
+      if (!(x > 0)) return Status::InvalidArgument("HRM vector: 'hk' factors must be > 0");
+    v.hk = *hk;
+  }
   if (auto u = j.find("unsupported"); u != j.end()) {
     if (!u->is_array()) return Status::InvalidArgument("HRM vector: 'unsupported' must be an array of feature names");
     for (const nlohmann::json& name : *u) {
@@ -199,7 +229,7 @@ Status HrmVector::CheckAgainst(const HrmSpec& spec) const {
     return Status::InvalidArgument("HRM vector of platform '" + platform + "' was fitted for spec " + spec_id +
                                    ", the model's spec is " + spec.Id() + ": re-run the reference benchmark");
   if (hg.size() != spec.hg_features.size() + 1 || hs.size() != spec.singular.size() ||
-      hc.size() != spec.hc_size())
+      hc.size() != spec.hc_size() || hk.size() != spec.cost_families.size())
     return Status::InvalidArgument("HRM vector of platform '" + platform + "' has the wrong number of values");
   return Status::Ok();
 }
@@ -245,8 +275,24 @@ Result<HrmVector> FitHrm(const HrmSpec& spec, const HrmFitInput& input) {
     Result<std::vector<double>> hc = FitCostMixture(basis, y, use);
     if (!hc.ok()) return hc.status().WithContext("HRM fit");
     v.hc = *hc;
+    auto family_row = [&](size_t r) -> Eigen::VectorXd {
+      if (spec.cost_families.empty()) return Eigen::VectorXd();
+      return spec.reference_family_ms.row(static_cast<Eigen::Index>(r)).transpose();
+    };
+    if (!spec.cost_families.empty()) {
+      Eigen::VectorXd mixture(static_cast<Eigen::Index>(rows.size()));
+      Eigen::MatrixXd by_family(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(spec.cost_families.size()));
+      for (size_t k = 0; k < rows.size(); ++k) {
+        const auto r = static_cast<size_t>(rows[k]);
+        mixture(static_cast<Eigen::Index>(k)) = MixtureLatency(v.hc, spec.reference_cost_ms.row(static_cast<Eigen::Index>(r)).transpose());
+        by_family.row(static_cast<Eigen::Index>(k)) = MixtureFamilies(v.hc, family_row(r)).transpose();
+      }
+      Result<std::vector<double>> hk = FitFamilyFactors(mixture, by_family, y);
+      if (!hk.ok()) return hk.status().WithContext("HRM fit");
+      v.hk = *hk;
+    }
     for (size_t r = 0; r < d; ++r)
-      prior_z[r] = NormalizeLatency(MixtureLatency(v.hc, spec.reference_cost_ms.row(static_cast<Eigen::Index>(r)).transpose()), lo, hi);
+      prior_z[r] = NormalizeLatency(PriorLatency(v.hc, v.hk, spec.reference_cost_ms.row(static_cast<Eigen::Index>(r)).transpose(), family_row(r)), lo, hi);
   }
   Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), spec.reference_inputs.cols());
   Eigen::VectorXd z(static_cast<Eigen::Index>(rows.size()));

@@ -35,6 +35,8 @@ Eigen::VectorXd Terms(const std::vector<int>& columns, const std::vector<double>
   return t;
 }
 
+bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
 }  // namespace
 
 const std::vector<std::string>& CostTermNames() {
@@ -42,10 +44,34 @@ const std::vector<std::string>& CostTermNames() {
   return names;
 }
 
+const std::vector<std::string>& CostFamilyNames() {
+  static const std::vector<std::string> names = {"conv", "elementwise", "fc_matmul", "per_layer"};
+  return names;
+}
+
+int CostTermFamily(const std::string& term) {
+  const std::vector<std::string>& terms = CostTermNames();
+  if (std::find(terms.begin(), terms.end(), term) == terms.end()) return -1;
+  if (StartsWith(term, "cost_conv_")) return 0;
+  if (StartsWith(term, "cost_elements_")) return 1;
+  if (term == "flops_fc" || term == "flops_matmul") return 2;
+  return 3;  // layer counts: a fixed cost per layer
+}
+
 Eigen::VectorXd CostPrior::Basis(const std::vector<double>& features) const {
   const Eigen::VectorXd t = Terms(columns, features);
   const auto m = static_cast<Eigen::Index>(columns.size());
   return weights.leftCols(m) * t + weights.col(m);
+}
+
+Eigen::VectorXd CostPrior::FamilyBasis(const std::vector<double>& features) const {
+  const Eigen::VectorXd t = Terms(columns, features);
+  const auto g = static_cast<Eigen::Index>(CostFamilyNames().size());
+  Eigen::VectorXd out = Eigen::VectorXd::Zero(weights.rows() * g);
+  for (Eigen::Index k = 0; k < weights.rows(); ++k)
+    for (size_t j = 0; j < columns.size(); ++j)
+      out(k * g + families[j]) += weights(k, static_cast<Eigen::Index>(j)) * t(static_cast<Eigen::Index>(j));
+  return out;
 }
 
 nlohmann::json CostPrior::ToJson() const {
@@ -62,7 +88,10 @@ Result<CostPrior> CostPrior::FromJson(const nlohmann::json& j) {
     for (const std::string& name : j.at("terms").get<std::vector<std::string>>()) {
       Result<int> c = FeatureColumn(name);
       if (!c.ok()) return fail(c.status());
+      const int family = CostTermFamily(name);
+      if (family < 0) return Status::InvalidArgument("cost prior: '" + name + "' is not a cost term");
       p.columns.push_back(*c);
+      p.families.push_back(family);
     }
     p.platforms = j.at("platforms").get<std::vector<std::string>>();
   } catch (const nlohmann::json::exception& e) {
@@ -84,6 +113,7 @@ Result<CostPrior> FitCostPrior(const LatencyDataset& data, const std::vector<int
     Result<int> c = FeatureColumn(name);
     if (!c.ok()) return c.status().WithContext("cost prior");
     p.columns.push_back(*c);
+    p.families.push_back(CostTermFamily(name));
   }
   const auto m = static_cast<Eigen::Index>(p.columns.size());
   p.weights.resize(static_cast<Eigen::Index>(platforms.size()), m + 1);
@@ -135,6 +165,43 @@ double MixtureLatency(const std::vector<double>& hc, const Eigen::VectorXd& basi
   for (Eigen::Index k = 0; k < basis_ms.size() && static_cast<size_t>(k) + 1 < hc.size(); ++k)
     ms += hc[static_cast<size_t>(k) + 1] * basis_ms(k);
   return std::max(ms, 1e-3);
+}
+
+Eigen::VectorXd MixtureFamilies(const std::vector<double>& hc, const Eigen::VectorXd& family_ms) {
+  const auto g = static_cast<Eigen::Index>(CostFamilyNames().size());
+  Eigen::VectorXd out = Eigen::VectorXd::Zero(g);
+  for (Eigen::Index k = 0; (k + 1) * g <= family_ms.size() && static_cast<size_t>(k) + 1 < hc.size(); ++k)
+    out += hc[static_cast<size_t>(k) + 1] * family_ms.segment(k * g, g);
+  return out;
+}
+
+double PriorLatency(const std::vector<double>& hc, const std::vector<double>& hk, const Eigen::VectorXd& basis_ms,
+                    const Eigen::VectorXd& family_ms) {
+  if (hk.empty()) return MixtureLatency(hc, basis_ms);
+  double ms = hc.empty() ? 0 : hc[0];
+  for (Eigen::Index k = 0; k < basis_ms.size() && static_cast<size_t>(k) + 1 < hc.size(); ++k)
+    ms += hc[static_cast<size_t>(k) + 1] * basis_ms(k);
+  const Eigen::VectorXd by_family = MixtureFamilies(hc, family_ms);
+  for (Eigen::Index g = 0; g < by_family.size() && static_cast<size_t>(g) < hk.size(); ++g)
+    ms += (hk[static_cast<size_t>(g)] - 1) * by_family(g);
+  return std::max(ms, 1e-3);
+}
+
+Result<std::vector<double>> FitFamilyFactors(const Eigen::VectorXd& mixture_ms, const Eigen::MatrixXd& mixture_family_ms,
+                                             const Eigen::VectorXd& y, double lambda) {
+  if (mixture_ms.size() != y.size() || mixture_family_ms.rows() != y.size())
+    return Status::InvalidArgument("family factors: shapes disagree");
+  if (!(lambda > 0)) return Status::InvalidArgument("family factors: lambda must be > 0");
+  if (!mixture_ms.allFinite() || !mixture_family_ms.allFinite() || !y.allFinite() || (y.array() <= 0).any())
+    return Status::InvalidArgument("family factors: latencies must be finite and > 0");
+  // Relative residual r = (y - m) / y against shares m_g / y: e solves (A'A + lambda I) e = A'r.
+  const Eigen::MatrixXd a = mixture_family_ms.array().colwise() / y.array();
+  const Eigen::VectorXd r = ((y - mixture_ms).array() / y.array()).matrix();
+  const Eigen::MatrixXd lhs = a.transpose() * a + lambda * Eigen::MatrixXd::Identity(a.cols(), a.cols());
+  const Eigen::VectorXd e = lhs.ldlt().solve(a.transpose() * r);
+  std::vector<double> hk;
+  for (Eigen::Index g = 0; g < e.size(); ++g) hk.push_back(std::isfinite(e(g)) ? std::max(0.1, 1 + e(g)) : 1.0);
+  return hk;
 }
 
 }  // namespace acesniper

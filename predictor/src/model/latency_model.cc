@@ -74,7 +74,7 @@ Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<P
   // A batch usually asks about few networks on many platforms (one pod, every node): each
   // network's model inputs are computed once.
   struct NetworkInputs {
-    Eigen::VectorXd key, basis_ms;
+    Eigen::VectorXd key, basis_ms, family_ms;
     Eigen::VectorXf key_f, net;
   };
   std::vector<double> prior_z;  // per PCN row: the prior, normalised (cost prior only)
@@ -87,7 +87,7 @@ Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<P
                                      " features, the model's schema " + feature_schema + " has " + std::to_string(f));
     const HrmVector& h = *query.hrm;
     if (h.spec_id != spec_id || h.hg.size() != key_columns.size() + 1 || h.hs.size() != spec.singular.size() ||
-        h.hc.size() != spec.hc_size()) {
+        h.hc.size() != spec.hc_size() || h.hk.size() != spec.cost_families.size()) {
       Status st = h.CheckAgainst(spec);
       return st.ok() ? Status::InvalidArgument("HRM vector does not match the model") : st;
     }
@@ -102,10 +102,12 @@ Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<P
       it->second.key_f = it->second.key.cast<float>();
       it->second.net = network_scaler.ApplyRow(Select(all, network_columns)).cast<float>();
       if (!cost_prior.empty()) it->second.basis_ms = cost_prior.Basis(*query.features);
+      if (!spec.cost_families.empty()) it->second.family_ms = cost_prior.FamilyBasis(*query.features);
     }
     const Eigen::VectorXd& key = it->second.key;
     // The prior, normalised (0 without one): hg, hs and the PCN all describe the departure from it.
-    const double prior = cost_prior.empty() ? 0.0 : NormalizeLatency(MixtureLatency(h.hc, it->second.basis_ms), h.min_ms, h.max_ms);
+    const double prior =
+        cost_prior.empty() ? 0.0 : NormalizeLatency(PriorLatency(h.hc, h.hk, it->second.basis_ms, it->second.family_ms), h.min_ms, h.max_ms);
     if ((*query.features)[static_cast<size_t>(flops_column)] < small_flops) {
       double z = prior + h.hg[0];
       for (Eigen::Index k = 0; k < key.size(); ++k) z += h.hg[static_cast<size_t>(k) + 1] * key(k);

@@ -169,7 +169,7 @@ Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::ve
   // 3b. The cost prior: each training platform's additive model, fitted on the training and
   //     reference networks, and its latencies of the reference networks (the basis a platform's
   //     mixture weights are fitted against).
-  std::vector<Eigen::VectorXd> basis_of;  // per dataset row, filled for the training networks
+  std::vector<Eigen::VectorXd> basis_of, family_of;  // per dataset row, filled for the training networks
   if (options.cost_prior) {
     std::vector<int> fit_rows = networks;
     for (int r : ref_rows)
@@ -183,8 +183,19 @@ Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::ve
     spec.reference_cost_ms.resize(d, static_cast<Eigen::Index>(platforms.size()));
     for (Eigen::Index r = 0; r < d; ++r)
       spec.reference_cost_ms.row(r) = model.cost_prior.Basis(data.networks[static_cast<size_t>(ref_rows[static_cast<size_t>(r)])].values).transpose();
+    if (options.family_factors) {
+      spec.cost_families = CostFamilyNames();
+      spec.reference_family_ms.resize(d, static_cast<Eigen::Index>(platforms.size() * spec.cost_families.size()));
+      for (Eigen::Index r = 0; r < d; ++r)
+        spec.reference_family_ms.row(r) =
+            model.cost_prior.FamilyBasis(data.networks[static_cast<size_t>(ref_rows[static_cast<size_t>(r)])].values).transpose();
+    }
     basis_of.resize(data.networks.size());
-    for (int i : networks) basis_of[static_cast<size_t>(i)] = model.cost_prior.Basis(data.networks[static_cast<size_t>(i)].values);
+    family_of.resize(data.networks.size());
+    for (int i : networks) {
+      basis_of[static_cast<size_t>(i)] = model.cost_prior.Basis(data.networks[static_cast<size_t>(i)].values);
+      if (options.family_factors) family_of[static_cast<size_t>(i)] = model.cost_prior.FamilyBasis(data.networks[static_cast<size_t>(i)].values);
+    }
   }
   rep.singular_networks.clear();
   for (int s : spec.singular) rep.singular_networks.push_back(spec.reference_networks[static_cast<size_t>(s)]);
@@ -214,7 +225,9 @@ Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::ve
         for (double x : h->hg) in.hg.push_back(static_cast<float>(x));
         for (double x : h->hs) in.hs.push_back(static_cast<float>(x));
         double z = NormalizeLatency(y, h->min_ms, h->max_ms);
-        if (options.cost_prior) z -= NormalizeLatency(MixtureLatency(h->hc, basis_of[static_cast<size_t>(i)]), h->min_ms, h->max_ms);
+        if (options.cost_prior)
+          z -= NormalizeLatency(PriorLatency(h->hc, h->hk, basis_of[static_cast<size_t>(i)], family_of[static_cast<size_t>(i)]),
+                                h->min_ms, h->max_ms);
         target.push_back(static_cast<float>(z));
         weight.push_back(static_cast<float>(span * span));
         ++in.n;

@@ -5,6 +5,7 @@
 
 #include "acesniper/generate/generator.h"
 #include "acesniper/hrm/hrm.h"
+#include "acesniper/model/cost_prior.h"
 
 using namespace acesniper;
 
@@ -215,4 +216,72 @@ TEST_CASE("HRM with a cost prior: mixture weights of the other platforms' models
   bad = spec.ToJson();
   bad["cost_platform_ids"].erase(0);
   CHECK(HrmSpec::FromJson(bad).status().message().find("one id per cost platform") != std::string::npos);
+}
+
+TEST_CASE("HRM with family factors: a platform whose convolutions cost more than its mixture, round trip, checks", "[hrm]") {
+  HrmSpec spec = MakeSpec(40);
+  spec.cost_platforms = {"cpu-b", "cpu-c"};
+  spec.cost_platform_ids = {"bbbbbbbbbbbbbbbb", "cccccccccccccccc"};
+  spec.cost_families = CostFamilyNames();
+  const Eigen::Index g = static_cast<Eigen::Index>(spec.cost_families.size());
+  spec.reference_cost_ms.resize(40, 2);
+  spec.reference_family_ms = Eigen::MatrixXd::Zero(40, 2 * g);
+  SplitMix64 rng(9);
+  HrmFitInput in{"cpu-new", "0123456789abcdef", {}};
+  for (Eigen::Index i = 0; i < 40; ++i) {
+    for (Eigen::Index k = 0; k < 2; ++k) {
+      spec.reference_family_ms(i, k * g + 0) = 1 + 30 * rng.Unit();   // convolutions
+      spec.reference_family_ms(i, k * g + 1) = 0.5 + 5 * rng.Unit();  // elementwise
+      spec.reference_family_ms(i, k * g + 3) = 0.2 * rng.Unit();      // per layer
+      spec.reference_cost_ms(i, k) = 0.1 + spec.reference_family_ms.row(i).segment(k * g, g).sum();
+    }
+    // Like cpu-b, but its convolutions cost 1.6x.
+    in.latency_ms.push_back(spec.reference_cost_ms(i, 0) + 0.6 * spec.reference_family_ms(i, 0));
+  }
+  Result<HrmVector> v = FitHrm(spec, in);
+  REQUIRE(v.ok());
+  REQUIRE(v->hk.size() == 4);
+  CHECK(v->hk[2] == 1);  // no fully connected layers to fit
+  // The prior with the factors follows the references more closely than the mixture alone.
+  double err_mixture = 0, err_prior = 0;
+  for (Eigen::Index i = 0; i < 40; ++i) {
+    const Eigen::VectorXd basis = spec.reference_cost_ms.row(i).transpose();
+    const Eigen::VectorXd family = spec.reference_family_ms.row(i).transpose();
+    const double y = in.latency_ms[static_cast<size_t>(i)];
+    err_mixture += std::abs(MixtureLatency(v->hc, basis) / y - 1) / 40;
+    err_prior += std::abs(PriorLatency(v->hc, v->hk, basis, family) / y - 1) / 40;
+  }
+  CHECK(err_prior < 0.5 * err_mixture);
+  CHECK(err_prior < 0.05);  // the ridge (kFamilyFactorLambda) keeps a little of the gap at d = 40
+  CHECK(v->CheckAgainst(spec).ok());
+  // Round trips: the vector keeps hk, the spec its families.
+  Result<HrmVector> back = HrmVector::Parse(v->ToCompactString());
+  REQUIRE(back.ok());
+  REQUIRE(back->hk.size() == 4);
+  CHECK(back->hk[0] == Approx(v->hk[0]));
+  Result<HrmSpec> spec_back = HrmSpec::FromJson(spec.ToJson());
+  REQUIRE(spec_back.ok());
+  CHECK(spec_back->Id() == spec.Id());
+  CHECK(spec_back->cost_families == spec.cost_families);
+  // A vector without hk does not fit a spec with families; a zero factor is refused.
+  HrmVector no_hk = *v;
+  no_hk.hk.clear();
+  CHECK_FALSE(no_hk.CheckAgainst(spec).ok());
+  nlohmann::json j = v->ToJson();
+  j["hk"][1] = 0.0;
+  CHECK(HrmVector::FromJson(j).status().message().find("'hk' factors must be > 0") != std::string::npos);
+  // Corrupt specs: unknown family names, a family matrix of the wrong shape or with a negative
+  // value, families without a basis.
+  nlohmann::json bad = spec.ToJson();
+  bad["cost_families"][0] = "attention";
+  CHECK(HrmSpec::FromJson(bad).status().message().find("cost_families") != std::string::npos);
+  bad = spec.ToJson();
+  bad["reference_family_ms"][0].erase(0);
+  CHECK_FALSE(HrmSpec::FromJson(bad).ok());
+  bad = spec.ToJson();
+  bad["reference_family_ms"][2][1] = -0.5;
+  CHECK(HrmSpec::FromJson(bad).status().message().find("reference_family_ms") != std::string::npos);
+  bad = spec.ToJson();
+  bad.erase("cost_platforms");
+  CHECK_FALSE(HrmSpec::FromJson(bad).ok());
 }

@@ -36,6 +36,11 @@ struct HrmSpec {
   std::vector<std::string> cost_platforms;
   std::vector<std::string> cost_platform_ids;  // their fingerprint ids, in the same order
   Eigen::MatrixXd reference_cost_ms;
+  // With family factors (model/cost_prior.h), only beside a basis: the families' names (those of
+  // CostFamilyNames()) and the basis split by family, d x (K x G), column k * G + g (intercepts
+  // left out). Empty: priors have no family factors.
+  std::vector<std::string> cost_families;
+  Eigen::MatrixXd reference_family_ms;
 
   size_t d() const { return reference_networks.size(); }
   // Values an HRM vector's hc has under this spec: intercept + one per cost platform, or none.
@@ -60,6 +65,9 @@ struct HrmVector {
   // describe it the way they would describe a platform the model has never seen. With them, hg
   // and hs are fitted to y* - prior* (the departure from the prior), not to y*.
   std::vector<double> hc;
+  // Family factors (> 0), one per spec.cost_families, fitted after hc: how much dearer (> 1) or
+  // cheaper this platform prices each layer family than its mixture does. Empty without.
+  std::vector<double> hk;
   // Operator classes (count_* feature names) this platform cannot run, learned from its
   // unsupported reports (structure checker); optional, empty when it runs everything measured.
   std::vector<std::string> unsupported;

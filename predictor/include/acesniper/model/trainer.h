@@ -38,6 +38,9 @@ struct TrainOptions {
   // from the prior. cost_prior off: the PCN predicts the whole latency (the paper's form).
   bool cost_prior = true;
   bool pcn_correction = false;
+  // With the cost prior: each platform's HRM vector also fits one factor per layer family (hk,
+  // cost_prior.h), so that it may price convolutions, say, unlike its mixture.
+  bool family_factors = true;
   uint64_t seed = 1;
   PcnOptions pcn;
 };
