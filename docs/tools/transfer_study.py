@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""What limits LayerCost+HRM on a held-out platform, and which corrections of its mixture help.
+
+Re-implements the cost prior in numpy (docs/model.md: per training platform a non-negative
+additive model over the 67 cost terms, fitted on relative error by projected gradient; a held-out
+platform gets non-negative mixture weights fitted to its d reference latencies), on one machine's
+stores, with the split of `acesniper evaluate` (every fifth generated network and the zoo are
+tests; the reference pool is the reference set v2, then training networks). Then:
+
+  --ceiling      each platform's own additive model, fitted on its own training networks: the
+                 most the additive form can reach; also two richer per-platform fits for contrast
+                 (a log-space ridge correction on the analyzer features, a small MLP in log space)
+  --corrections  leave one platform out: the mixture alone, then corrections fitted to the
+                 held-out platform's d references: one factor per layer family (the product's
+                 hk), one factor per cost term, a mixture per family, and nearest-reference
+                 residuals
+
+Prints mean over platforms: MAPE / within 10 % for random (Table IV) test networks and the zoo.
+Usage (from the repository root, /usr/bin/python3 for numpy and torch):
+  docs/tools/transfer_study.py --ceiling [--mlp] [--store-dir data/zen4]
+  docs/tools/transfer_study.py --corrections --d 10,50,160
+"""
+import argparse
+import csv
+import gzip
+import re
+
+import numpy as np
+
+EXTRA_TERMS = ["flops_fc", "flops_matmul", "struct_layers", "count_fc", "count_batchnorm", "count_layernorm",
+               "count_activation", "count_add", "count_mul", "count_concat", "count_pool_avg", "count_pool_max",
+               "count_softmax", "count_matmul", "count_other", "count_layout"]
+FAMILIES = {  # cost_prior.cc: CostTermFamily
+    "conv": lambda t: t.startswith("cost_conv_"),
+    "elementwise": lambda t: t.startswith("cost_elements_"),
+    "fc_matmul": lambda t: t in ("flops_fc", "flops_matmul"),
+    "per_layer": lambda t: t.startswith("count_") or t == "struct_layers",
+}
+
+
+def load(store_dir, features):
+    rows = list(csv.DictReader(gzip.open(features, "rt")))
+    header = list(rows[0].keys())
+    terms = [c for c in header if c.startswith("cost_")] + EXTRA_TERMS
+    t = {r["network"]: np.maximum(0, np.array([float(r[c]) for c in terms])) for r in rows}
+    names = [c for c in header if c not in ("network", "network_hash")]
+    f = {r["network"]: np.log1p(np.maximum(0, np.array([float(r[c]) for c in names]))) for r in rows}
+    lat, plats = {}, []
+    for s in ["reference", "generated", "extended", "zoo"]:
+        for r in csv.DictReader(gzip.open("%s/%s.csv.gz" % (store_dir, s), "rt")):
+            if r["batch"] != "1" or r["status"] != "ok" or r["network"] not in t:
+                continue
+            if r["platform"] not in plats:
+                plats.append(r["platform"])
+            lat.setdefault(r["network"], {})[r["platform"]] = float(r["median_ms"])
+    return terms, t, f, lat, plats
+
+
+def reference_set_v2():  # reference_set.cc: three Table IV networks, then one extended
+    out, table_iv, ext = [], 0, 0
+    while table_iv < 120 or ext < 40:
+        for _ in range(3):
+            if table_iv < 120:
+                out.append("gen-20261126-%d" % table_iv)
+                table_iv += 1
+        if ext < 40:
+            out.append("genx-20261126-%d" % ext)
+            ext += 1
+    return out
+
+
+def split(lat):
+    pool = [n for n in reference_set_v2() if n in lat]
+    train, test = list(pool), []
+    for n in lat:
+        m = re.match(r"genx?-(\d+)-(\d+)$", n)
+        if not m:
+            test.append(n)
+        elif m.group(1) == "20261126":
+            continue
+        elif int(m.group(2)) % 5 != 4:
+            train.append(n)
+            pool.append(n)
+        else:
+            test.append(n)
+    return pool, train, test
+
+
+def nonnegative_relative(x, y, lam=1e-4, iterations=3000):
+    """nonnegative_fit.cc: min sum((b + x w - y) / y)^2 + lam |w'|^2, b, w >= 0."""
+    a = np.hstack([x, np.ones((len(y), 1))]) / y[:, None]
+    s = np.linalg.norm(a, axis=0)
+    s[s == 0] = 1
+    a = a / s
+    g, target = a.T @ a, a.T @ np.ones(len(y))
+    step = 1 / (np.linalg.eigvalsh(g).max() + lam + 1e-12)
+    w = np.zeros(a.shape[1])
+    for _ in range(iterations):
+        w = np.maximum(0, w - step * (g @ w - target + lam * w))
+    w = w / s
+    return w[:-1], w[-1]
+
+
+def score(p, y):
+    e = np.abs(p / y - 1)
+    return 100 * e.mean(), 100 * (e <= 0.1).mean()
+
+
+def sets(names):
+    zoo = np.array([not n.startswith("gen") for n in names])
+    table_iv = np.array([n.startswith("gen-") for n in names])
+    return table_iv, zoo
+
+
+def ceiling(a, terms, t, f, lat, plats, train, test):
+    rows = {}
+    for h in plats:
+        ns = [n for n in train if h in lat[n]]
+        x, y = np.array([t[n] for n in ns]), np.array([lat[n][h] for n in ns])
+        w, b = nonnegative_relative(x, y)
+        tests = [n for n in test if h in lat[n]]
+        yt = np.array([lat[n][h] for n in tests])
+        table_iv, zoo = sets(tests)
+        additive = np.array([t[n] for n in tests]) @ w + b
+        fits = {"additive (the cost prior's form)": additive}
+        fx = np.array([f[n] for n in ns])
+        mu, sd = fx.mean(0), fx.std(0)
+        sd[sd == 0] = 1
+        ft = (np.array([f[n] for n in tests]) - mu) / sd
+        # ridge on the log residual of the additive fit, all analyzer features
+        z = np.hstack([(fx - mu) / sd, np.ones((len(y), 1))])
+        r = np.log(y / np.maximum(x @ w + b, 1e-3))
+        coef = np.linalg.solve(z.T @ z + 100 * np.diag([1] * fx.shape[1] + [0]), z.T @ r)
+        fits["additive x exp(ridge on features)"] = additive * np.exp(np.hstack([ft, np.ones((len(tests), 1))]) @ coef)
+        if a.mlp:
+            fits["MLP on features, log latency"] = mlp(((fx - mu) / sd), np.log(y), ft)
+        for name, p in fits.items():
+            rows.setdefault(name, []).append(score(p[table_iv], yt[table_iv]) + score(p[zoo], yt[zoo]))
+            print("%-26s %-36s random %5.1f / %5.1f   zoo %5.1f / %5.1f" % ((h, name) + rows[name][-1]), flush=True)
+    for name, v in rows.items():
+        print("mean %-36s random %5.1f / %5.1f   zoo %5.1f / %5.1f" % ((name,) + tuple(np.mean(v, 0))))
+
+
+def mlp(x, y, xt, epochs=400):
+    import torch
+    torch.manual_seed(0)
+    torch.set_num_threads(2)
+    xs, ys = torch.tensor(x, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)
+    net = torch.nn.Sequential(torch.nn.Linear(x.shape[1], 128), torch.nn.GELU(), torch.nn.Linear(128, 64),
+                              torch.nn.GELU(), torch.nn.Linear(64, 1))
+    opt = torch.optim.AdamW(net.parameters(), 3e-3, weight_decay=1e-3)
+    for _ in range(epochs):
+        perm = torch.randperm(len(ys))
+        for i in range(0, len(ys), 128):
+            b = perm[i:i + 128]
+            loss = ((net(xs[b]).squeeze(1) - ys[b]) ** 2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    with torch.no_grad():
+        return np.exp(net(torch.tensor(xt, dtype=torch.float32)).squeeze(1).numpy())
+
+
+def corrections(a, terms, t, f, lat, plats, pool, train, test):
+    groups = [[j for j, n in enumerate(terms) if inside(n)] for inside in FAMILIES.values()]
+    fa = np.array(list(f.values()))
+    mu, sd = fa.mean(0), fa.std(0)
+    sd[sd == 0] = 1
+    out = {}
+    for h in plats:
+        w_k, b_k = zip(*[nonnegative_relative(np.array([t[n] for n in train if k in lat[n]]),
+                                              np.array([lat[n][k] for n in train if k in lat[n]]))
+                         for k in plats if k != h])
+        w_k, b_k = np.array(w_k), np.array(b_k)
+        tests = [n for n in test if h in lat[n]]
+        tt, yt = np.array([t[n] for n in tests]), np.array([lat[n][h] for n in tests])
+        table_iv, zoo = sets(tests)
+        for d in a.d:
+            refs = [n for n in pool[:d] if h in lat[n]]
+            tr, yr = np.array([t[n] for n in refs]), np.array([lat[n][h] for n in refs])
+            mix, mix0 = nonnegative_relative(tr @ w_k.T + b_k, yr, lam=1e-3)
+            w, b = mix @ w_k, mix0 + mix @ b_k
+            mr, mt = tr @ w + b, tt @ w + b
+            preds = {"mixture (no correction)": mt}
+            r = (yr - mr) / yr
+            for label, cols in [("factor per family", [(tr * w)[:, g].sum(1) for g in groups]),
+                                ("factor per cost term", list((tr * w).T))]:
+                share = np.stack(cols, 1) / yr[:, None]
+                tcols = np.stack([(tt * w)[:, g].sum(1) for g in groups], 1) if label == "factor per family" else tt * w
+                for lam in a.lam:
+                    e = np.linalg.solve(share.T @ share + lam * np.eye(share.shape[1]), share.T @ r)
+                    preds["%s, lambda %g" % (label, lam)] = np.maximum(mt + tcols @ np.maximum(e, -0.9), 1e-3)
+
+            def by_family(x):
+                return np.hstack([np.stack([x[:, g] @ w_k[k, g] + (b_k[k] if i == 0 else 0) for k in range(len(w_k))], 1)
+                                  for i, g in enumerate(groups)])
+            m, m0 = nonnegative_relative(by_family(tr), yr, lam=1e-2)
+            preds["a mixture per family"] = by_family(tt) @ m + m0
+            fr, ft = (np.array([f[n] for n in refs]) - mu) / sd, (np.array([f[n] for n in tests]) - mu) / sd
+            nearest = np.argsort(((ft[:, None, :] - fr[None, :, :]) ** 2).sum(2), 1)[:, :5]
+            preds["5 nearest references' residual"] = mt * np.exp(np.log(yr / mr)[nearest].sum(1) / (5 + 5))
+            for name, p in preds.items():
+                out.setdefault((d, name), []).append(score(p[table_iv], yt[table_iv]) + score(p[zoo], yt[zoo]))
+    for (d, name), v in sorted(out.items(), key=lambda kv: kv[0][0]):
+        print("d %3d  %-36s random %5.1f / %5.1f   zoo %5.1f / %5.1f" % ((d, name) + tuple(np.mean(v, 0))))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--store-dir", default="data/zen4")
+    ap.add_argument("--features", default="data/features.csv.gz")
+    ap.add_argument("--ceiling", action="store_true")
+    ap.add_argument("--mlp", action="store_true", help="with --ceiling: also the MLP (2 min)")
+    ap.add_argument("--corrections", action="store_true")
+    ap.add_argument("--d", type=lambda s: [int(x) for x in s.split(",")], default=[10, 50, 160])
+    ap.add_argument("--lam", type=lambda s: [float(x) for x in s.split(",")], default=[0.3, 3])
+    a = ap.parse_args()
+    terms, t, f, lat, plats = load(a.store_dir, a.features)
+    pool, train, test = split(lat)
+    if a.ceiling:
+        ceiling(a, terms, t, f, lat, plats, train, test)
+    if a.corrections:
+        corrections(a, terms, t, f, lat, plats, pool, train, test)
+    if not (a.ceiling or a.corrections):
+        ap.error("give --ceiling and/or --corrections")
+
+
+if __name__ == "__main__":
+    main()
