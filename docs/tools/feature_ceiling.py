@@ -140,8 +140,9 @@ def ridge(x, y, lam=10.0):
     return lambda xt: ((xt - m) / s) @ w + y.mean()
 
 
-def additive(x, y, iters=3000, lam=1e-4):
-    """y ~ [x, 1] . w, w >= 0, minimising the squared relative error (projected gradient)."""
+def additive_weights(x, y, iters=3000, lam=1e-4):
+    """y ~ x . w + b, w, b >= 0, minimising the squared relative error (projected gradient, as
+    model/nonnegative_fit.cc). Returns (w, b)."""
     a = np.c_[x, np.ones(len(x))] / y[:, None]
     scale = np.sqrt((a ** 2).sum(0)) + 1e-12
     a = a / scale
@@ -150,7 +151,12 @@ def additive(x, y, iters=3000, lam=1e-4):
     for _ in range(iters):
         w = np.maximum(0.0, w - step * (a.T @ (a @ w - 1.0) + lam * w))
     w = w / scale
-    return lambda xt: np.maximum(np.c_[xt, np.ones(len(xt))] @ w, 1e-9)
+    return w[:-1], w[-1]
+
+
+def additive(x, y, iters=3000, lam=1e-4):
+    w, b = additive_weights(x, y, iters, lam)
+    return lambda xt: np.maximum(xt @ w + b, 1e-9)
 
 
 def score(pred_ms, true_ms):

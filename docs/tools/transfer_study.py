@@ -27,6 +27,8 @@ import re
 
 import numpy as np
 
+from feature_ceiling import additive_weights, score as feature_score
+
 EXTRA_TERMS = ["flops_fc", "flops_matmul", "struct_layers", "count_fc", "count_batchnorm", "count_layernorm",
                "count_activation", "count_add", "count_mul", "count_concat", "count_pool_avg", "count_pool_max",
                "count_softmax", "count_matmul", "count_other", "count_layout"]
@@ -86,24 +88,8 @@ def split(lat):
     return pool, train, test
 
 
-def nonnegative_relative(x, y, lam=1e-4, iterations=3000):
-    """nonnegative_fit.cc: min sum((b + x w - y) / y)^2 + lam |w'|^2, b, w >= 0."""
-    a = np.hstack([x, np.ones((len(y), 1))]) / y[:, None]
-    s = np.linalg.norm(a, axis=0)
-    s[s == 0] = 1
-    a = a / s
-    g, target = a.T @ a, a.T @ np.ones(len(y))
-    step = 1 / (np.linalg.eigvalsh(g).max() + lam + 1e-12)
-    w = np.zeros(a.shape[1])
-    for _ in range(iterations):
-        w = np.maximum(0, w - step * (g @ w - target + lam * w))
-    w = w / s
-    return w[:-1], w[-1]
-
-
 def score(p, y):
-    e = np.abs(p / y - 1)
-    return 100 * e.mean(), 100 * (e <= 0.1).mean()
+    return feature_score(p, y)[:2]  # MAPE, within 10 %
 
 
 def sets(names):
@@ -117,7 +103,7 @@ def ceiling(a, terms, t, f, lat, plats, train, test):
     for h in plats:
         ns = [n for n in train if h in lat[n]]
         x, y = np.array([t[n] for n in ns]), np.array([lat[n][h] for n in ns])
-        w, b = nonnegative_relative(x, y)
+        w, b = additive_weights(x, y)
         tests = [n for n in test if h in lat[n]]
         yt = np.array([lat[n][h] for n in tests])
         table_iv, zoo = sets(tests)
@@ -168,7 +154,7 @@ def corrections(a, terms, t, f, lat, plats, pool, train, test):
     sd[sd == 0] = 1
     out = {}
     for h in plats:
-        w_k, b_k = zip(*[nonnegative_relative(np.array([t[n] for n in train if k in lat[n]]),
+        w_k, b_k = zip(*[additive_weights(np.array([t[n] for n in train if k in lat[n]]),
                                               np.array([lat[n][k] for n in train if k in lat[n]]))
                          for k in plats if k != h])
         w_k, b_k = np.array(w_k), np.array(b_k)
@@ -178,7 +164,7 @@ def corrections(a, terms, t, f, lat, plats, pool, train, test):
         for d in a.d:
             refs = [n for n in pool[:d] if h in lat[n]]
             tr, yr = np.array([t[n] for n in refs]), np.array([lat[n][h] for n in refs])
-            mix, mix0 = nonnegative_relative(tr @ w_k.T + b_k, yr, lam=1e-3)
+            mix, mix0 = additive_weights(tr @ w_k.T + b_k, yr, lam=1e-3)
             w, b = mix @ w_k, mix0 + mix @ b_k
             mr, mt = tr @ w + b, tt @ w + b
             preds = {"mixture (no correction)": mt}
@@ -194,7 +180,7 @@ def corrections(a, terms, t, f, lat, plats, pool, train, test):
             def by_family(x):
                 return np.hstack([np.stack([x[:, g] @ w_k[k, g] + (b_k[k] if i == 0 else 0) for k in range(len(w_k))], 1)
                                   for i, g in enumerate(groups)])
-            m, m0 = nonnegative_relative(by_family(tr), yr, lam=1e-2)
+            m, m0 = additive_weights(by_family(tr), yr, lam=1e-2)
             preds["a mixture per family"] = by_family(tt) @ m + m0
             fr, ft = (np.array([f[n] for n in refs]) - mu) / sd, (np.array([f[n] for n in tests]) - mu) / sd
             nearest = np.argsort(((ft[:, None, :] - fr[None, :, :]) ** 2).sum(2), 1)[:, :5]

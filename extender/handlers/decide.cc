@@ -23,9 +23,7 @@ std::string MissingEstimate(const Candidate& c, const ModelBundle& bundle) {
   if (!r.hrm_status.ok()) return r.hrm_status.message();
   if (r.hrm.spec_id != bundle.spec_id)
     return "HRM vector fitted for spec " + r.hrm.spec_id + ", the model's is " + bundle.spec_id;
-  if (r.hrm.hg.size() != bundle.model.key_columns.size() + 1 || r.hrm.hs.size() != bundle.model.spec.singular.size() ||
-      r.hrm.hc.size() != bundle.model.spec.hc_size() || r.hrm.hk.size() != bundle.model.spec.cost_families.size())
-    return "HRM vector has the wrong number of values";
+  if (Status sizes = r.hrm.CheckSizes(bundle.model.spec); !sizes.ok()) return sizes.message();
   return "";
 }
 

@@ -228,6 +228,10 @@ Status HrmVector::CheckAgainst(const HrmSpec& spec) const {
   if (spec_id != spec.Id())
     return Status::InvalidArgument("HRM vector of platform '" + platform + "' was fitted for spec " + spec_id +
                                    ", the model's spec is " + spec.Id() + ": re-run the reference benchmark");
+  return CheckSizes(spec);
+}
+
+Status HrmVector::CheckSizes(const HrmSpec& spec) const {
   if (hg.size() != spec.hg_features.size() + 1 || hs.size() != spec.singular.size() ||
       hc.size() != spec.hc_size() || hk.size() != spec.cost_families.size())
     return Status::InvalidArgument("HRM vector of platform '" + platform + "' has the wrong number of values");

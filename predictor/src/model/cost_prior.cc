@@ -37,6 +37,14 @@ Eigen::VectorXd Terms(const std::vector<int>& columns, const std::vector<double>
 
 bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
+// a_0 + sum_k a_k basis_k, unclamped.
+double MixtureSum(const std::vector<double>& hc, const Eigen::VectorXd& basis_ms) {
+  double ms = hc.empty() ? 0 : hc[0];
+  for (Eigen::Index k = 0; k < basis_ms.size() && static_cast<size_t>(k) + 1 < hc.size(); ++k)
+    ms += hc[static_cast<size_t>(k) + 1] * basis_ms(k);
+  return ms;
+}
+
 }  // namespace
 
 const std::vector<std::string>& CostTermNames() {
@@ -67,11 +75,19 @@ Eigen::VectorXd CostPrior::Basis(const std::vector<double>& features) const {
 Eigen::VectorXd CostPrior::FamilyBasis(const std::vector<double>& features) const {
   const Eigen::VectorXd t = Terms(columns, features);
   const auto g = static_cast<Eigen::Index>(CostFamilyNames().size());
-  Eigen::VectorXd out = Eigen::VectorXd::Zero(weights.rows() * g);
-  for (Eigen::Index k = 0; k < weights.rows(); ++k)
-    for (size_t j = 0; j < columns.size(); ++j)
-      out(k * g + families[j]) += weights(k, static_cast<Eigen::Index>(j)) * t(static_cast<Eigen::Index>(j));
-  return out;
+  const auto m = static_cast<Eigen::Index>(columns.size());
+  // Each term's cost on every basis model (K x m), summed into its family's column (K x G).
+  const Eigen::MatrixXd cost = weights.leftCols(m).array().rowwise() * t.transpose().array();
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> out = Eigen::MatrixXd::Zero(weights.rows(), g);
+  for (Eigen::Index j = 0; j < m; ++j) out.col(families[static_cast<size_t>(j)]) += cost.col(j);
+  return Eigen::Map<const Eigen::VectorXd>(out.data(), out.size());  // entry k * G + g
+}
+
+Eigen::VectorXd CostPrior::BasisFromFamilies(const Eigen::VectorXd& family_ms) const {
+  const auto g = static_cast<Eigen::Index>(CostFamilyNames().size());
+  Eigen::VectorXd basis = weights.col(static_cast<Eigen::Index>(columns.size()));
+  for (Eigen::Index k = 0; k < basis.size(); ++k) basis(k) += family_ms.segment(k * g, g).sum();
+  return basis;
 }
 
 nlohmann::json CostPrior::ToJson() const {
@@ -161,10 +177,7 @@ Result<std::vector<double>> FitCostMixture(const Eigen::MatrixXd& basis_ms, cons
 }
 
 double MixtureLatency(const std::vector<double>& hc, const Eigen::VectorXd& basis_ms) {
-  double ms = hc.empty() ? 0 : hc[0];
-  for (Eigen::Index k = 0; k < basis_ms.size() && static_cast<size_t>(k) + 1 < hc.size(); ++k)
-    ms += hc[static_cast<size_t>(k) + 1] * basis_ms(k);
-  return std::max(ms, 1e-3);
+  return std::max(MixtureSum(hc, basis_ms), 1e-3);
 }
 
 Eigen::VectorXd MixtureFamilies(const std::vector<double>& hc, const Eigen::VectorXd& family_ms) {
@@ -178,12 +191,14 @@ Eigen::VectorXd MixtureFamilies(const std::vector<double>& hc, const Eigen::Vect
 double PriorLatency(const std::vector<double>& hc, const std::vector<double>& hk, const Eigen::VectorXd& basis_ms,
                     const Eigen::VectorXd& family_ms) {
   if (hk.empty()) return MixtureLatency(hc, basis_ms);
-  double ms = hc.empty() ? 0 : hc[0];
-  for (Eigen::Index k = 0; k < basis_ms.size() && static_cast<size_t>(k) + 1 < hc.size(); ++k)
-    ms += hc[static_cast<size_t>(k) + 1] * basis_ms(k);
-  const Eigen::VectorXd by_family = MixtureFamilies(hc, family_ms);
-  for (Eigen::Index g = 0; g < by_family.size() && static_cast<size_t>(g) < hk.size(); ++g)
-    ms += (hk[static_cast<size_t>(g)] - 1) * by_family(g);
+  double ms = MixtureSum(hc, basis_ms);
+  // sum_g (hk_g - 1) sum_k a_k family_kg, without a temporary: this runs once per (network, node).
+  const auto g = static_cast<Eigen::Index>(hk.size());
+  for (Eigen::Index k = 0; (k + 1) * g <= family_ms.size() && static_cast<size_t>(k) + 1 < hc.size(); ++k) {
+    double extra = 0;
+    for (Eigen::Index f = 0; f < g; ++f) extra += (hk[static_cast<size_t>(f)] - 1) * family_ms(k * g + f);
+    ms += hc[static_cast<size_t>(k) + 1] * extra;
+  }
   return std::max(ms, 1e-3);
 }
 

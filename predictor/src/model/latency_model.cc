@@ -67,7 +67,7 @@ Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<P
   int flops_column = -1;
   for (size_t j = 0; j < f; ++j)
     if (std::string(FeatureDefs()[j].name) == "flops_total") flops_column = static_cast<int>(j);
-  const std::string spec_id = spec.Id();
+  const std::string id = spec_id.empty() ? spec.Id() : spec_id;
   std::vector<LatencyPrediction> out(queries.size());
   std::vector<size_t> pcn_rows;
   PcnInputs in;
@@ -86,11 +86,8 @@ Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<P
       return Status::InvalidArgument("prediction query " + std::to_string(q) + ": " + std::to_string(query.features->size()) +
                                      " features, the model's schema " + feature_schema + " has " + std::to_string(f));
     const HrmVector& h = *query.hrm;
-    if (h.spec_id != spec_id || h.hg.size() != key_columns.size() + 1 || h.hs.size() != spec.singular.size() ||
-        h.hc.size() != spec.hc_size() || h.hk.size() != spec.cost_families.size()) {
-      Status st = h.CheckAgainst(spec);
-      return st.ok() ? Status::InvalidArgument("HRM vector does not match the model") : st;
-    }
+    if (h.spec_id != id) return h.CheckAgainst(spec);  // names both spec ids
+    if (Status sizes = h.CheckSizes(spec); !sizes.ok()) return sizes;
     if (!IsRunnable(*query.features, h.unsupported)) {
       out[q] = {std::numeric_limits<double>::infinity(), PredictionRoute::kNotRunnable};
       continue;
@@ -101,8 +98,12 @@ Result<std::vector<LatencyPrediction>> LatencyModel::Predict(const std::vector<P
       it->second.key = spec.input_scaler.ApplyRow(Select(all, key_columns));
       it->second.key_f = it->second.key.cast<float>();
       it->second.net = network_scaler.ApplyRow(Select(all, network_columns)).cast<float>();
-      if (!cost_prior.empty()) it->second.basis_ms = cost_prior.Basis(*query.features);
-      if (!spec.cost_families.empty()) it->second.family_ms = cost_prior.FamilyBasis(*query.features);
+      if (!spec.cost_families.empty()) {
+        it->second.family_ms = cost_prior.FamilyBasis(*query.features);
+        it->second.basis_ms = cost_prior.BasisFromFamilies(it->second.family_ms);
+      } else if (!cost_prior.empty()) {
+        it->second.basis_ms = cost_prior.Basis(*query.features);
+      }
     }
     const Eigen::VectorXd& key = it->second.key;
     // The prior, normalised (0 without one): hg, hs and the PCN all describe the departure from it.
@@ -193,6 +194,7 @@ Result<LatencyModel> LatencyModel::FromJson(const nlohmann::json& j) {
   Result<HrmSpec> spec = HrmSpec::FromJson(*spec_it);
   if (!spec.ok()) return fail(spec.status());
   m.spec = std::move(spec).value();
+  m.spec_id = m.spec.Id();
   if (m.spec.hg_features != keys)
     return Status::InvalidArgument("latency model: hrm_spec.hg_features differ from key_features");
   Result<double> small = JsonNumber(j, "small_flops");

@@ -197,6 +197,7 @@ Result<LatencyModel> TrainLatencyModel(const LatencyDataset& data, const std::ve
       if (options.family_factors) family_of[static_cast<size_t>(i)] = model.cost_prior.FamilyBasis(data.networks[static_cast<size_t>(i)].values);
     }
   }
+  model.spec_id = spec.Id();  // the spec is final from here on
   rep.singular_networks.clear();
   for (int s : spec.singular) rep.singular_networks.push_back(spec.reference_networks[static_cast<size_t>(s)]);
 

@@ -82,6 +82,9 @@ struct HrmVector {
   static Result<HrmVector> Parse(const std::string& text);
   // The vector's sizes and spec id match the spec.
   Status CheckAgainst(const HrmSpec& spec) const;
+  // Only the sizes (hg, hs, hc, hk), for callers that compared the spec id already: Id() hashes
+  // the whole spec, too slow for every node of every scheduling request.
+  Status CheckSizes(const HrmSpec& spec) const;
 };
 
 // Normalised log latency (eq. 11 in log space) and back.

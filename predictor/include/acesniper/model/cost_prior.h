@@ -50,6 +50,8 @@ struct CostPrior {
   // The same latencies split by family, intercepts left out: K x G values, entry k * G + g the
   // part of basis model k that family g's terms make up.
   Eigen::VectorXd FamilyBasis(const std::vector<double>& features) const;
+  // Basis() from FamilyBasis()'s result (adds the intercepts): one pass over the terms for both.
+  Eigen::VectorXd BasisFromFamilies(const Eigen::VectorXd& family_ms) const;
   nlohmann::json ToJson() const;
   // Errors: unknown feature names, a weight matrix of the wrong shape, negative or non-finite weights.
   static Result<CostPrior> FromJson(const nlohmann::json& j);

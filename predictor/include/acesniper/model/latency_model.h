@@ -45,6 +45,10 @@ struct LatencyModel {
   Standardizer network_scaler;     // over log1p of those features
   std::vector<int> key_columns;    // key features (Algorithm 1) as FeatureDefs() indices
   HrmSpec spec;                    // what a platform measures to get its HRM vector
+  // spec.Id(), set by FromJson and TrainLatencyModel: hashing the spec (with family factors,
+  // thousands of numbers) on every Predict call cost the extender 0.3 ms a batch. Empty:
+  // Predict hashes the spec itself. Clear it after changing `spec`.
+  std::string spec_id;
   nlohmann::json pcn_parameters;   // the trained PCN as Pcn::ToJson wrote it (saved as "pcn")
   std::shared_ptr<const PcnInference> inference;  // Eigen: prediction from those parameters
   double small_flops = 0;          // structure checker: below this, the traditional path
