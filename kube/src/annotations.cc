@@ -50,8 +50,11 @@ std::string InferenceRequest::CatalogueKey() const {
 Result<std::vector<double>> FeaturesFromAnalyzeObject(const nlohmann::json& j) {
   if (!j.is_object()) return Status::InvalidArgument("not a JSON object (one element of `acesniper analyze --json`)");
   auto schema = j.find("schema");
-  if (schema == j.end() || !schema->is_string() || schema->get<std::string>() != kFeatureSchema)
+  if (schema == j.end() || !schema->is_string())
     return Status::InvalidArgument(std::string("'schema' must be \"") + kFeatureSchema + "\"");
+  if (schema->get<std::string>() != kFeatureSchema)
+    return Status::InvalidArgument("'schema' must be \"" + std::string(kFeatureSchema) + "\", not \"" +
+                                   schema->get<std::string>() + "\" (rerun `acesniper analyze --json` of this build)");
   auto feats = j.find("features");
   if (feats == j.end() || !feats->is_object()) return Status::InvalidArgument("'features' must be an object");
   std::vector<double> values;

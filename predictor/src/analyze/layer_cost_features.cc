@@ -17,6 +17,15 @@ std::string KernelClass(const ConvAttrs& c) {
   return "other";
 }
 
+// Input elements in steps of 4x: below 16 Ki, 64 Ki, 256 Ki, 1 Mi, and from 1 Mi up.
+const char* InputSizeBin(int64_t elements) {
+  if (elements < (int64_t{1} << 14)) return "_in_lt16k";
+  if (elements < (int64_t{1} << 16)) return "_in_lt64k";
+  if (elements < (int64_t{1} << 18)) return "_in_lt256k";
+  if (elements < (int64_t{1} << 20)) return "_in_lt1m";
+  return "_in_ge1m";
+}
+
 const char* ElementsName(OpKind k) {
   switch (k) {
     case OpKind::kBatchNorm: return "cost_elements_batchnorm";
@@ -61,6 +70,10 @@ void AddLayerCostTerms(const Graph& g, int i, const std::function<double&(const 
     const int64_t plane = nd.out.size() == 4 ? nd.out[2] : 1;
     at(("cost_conv_flops_" + kc + (plane >= 56 ? "_hw_ge56" : "_hw_lt56")).c_str()) += flops;
   }
+  // The same FLOPs by input size: a runtime picks its algorithm (im2col + GEMM, direct, Winograd,
+  // a library's blocked kernel) and its blocking by the tensor's size, so the price of a FLOP steps
+  // with it (docs/features.md, "Convolution FLOPs by input size").
+  at(("cost_conv_flops_" + kc + InputSizeBin(NumElements(g.node(nd.inputs.front()).out))).c_str()) += flops;
   const int64_t stride = std::max(c.stride_h, c.stride_w);
   at(stride == 1 ? "cost_conv_flops_s1" : stride == 2 ? "cost_conv_flops_s2" : "cost_conv_flops_s3up") += flops;
   at("cost_conv_in_elements") += in_elements;

@@ -111,7 +111,7 @@ TEST_CASE("dilated 3x3 convolutions are atrous, other kernels are counted and no
 }
 
 TEST_CASE("the feature schema is named and versioned", "[features]") {
-  CHECK(std::string(kFeatureSchema) == "acesniper.nns/v2");
+  CHECK(std::string(kFeatureSchema) == "acesniper.nns/v3");
   Features f = AnalyzeGraph(HandWorkedNetwork());
   CHECK(f.values().size() == FeatureDefs().size());
   CHECK(std::isnan(f.Get("no_such_feature")));
@@ -132,6 +132,10 @@ TEST_CASE("layer cost terms of the hand-worked network", "[features]") {
   CHECK(f.Get("cost_conv_flops_k3_hw_lt56") == 0);
   CHECK(f.Get("cost_conv_flops_s2") == conv1);
   CHECK(f.Get("cost_conv_flops_s1") == conv2);
+  // conv1 reads 3 x 224 x 224 = 150,528 elements (64 Ki..256 Ki), conv2 64 x 56 x 56 = 200,704 (also).
+  CHECK(f.Get("cost_conv_flops_k7_in_lt256k") == conv1);
+  CHECK(f.Get("cost_conv_flops_k3_in_lt256k") == conv2);
+  CHECK(f.Get("cost_conv_flops_k3_in_lt64k") == 0);
   CHECK(f.Get("cost_conv_flops_k7") + f.Get("cost_conv_flops_k3") == f.Get("flops_conv"));
   CHECK(f.Get("cost_conv_layers") == 2);
   CHECK(f.Get("cost_conv_in_elements") == 3.0 * 224 * 224 + 64.0 * 56 * 56);
@@ -165,4 +169,27 @@ TEST_CASE("grouped, dilated and other kernels have their own cost terms", "[feat
   for (const char* k : {"k1", "k3", "k5", "k7", "dilated", "other", "grouped"})
     by_class += f.Get(std::string("cost_conv_flops_") + k);
   CHECK(by_class == f.Get("flops_conv"));
+  double by_input_size = 0;
+  for (const char* k : {"k1", "k3", "k5", "k7", "dilated", "other", "grouped"})
+    for (const char* b : {"lt16k", "lt64k", "lt256k", "lt1m", "ge1m"})
+      by_input_size += f.Get(std::string("cost_conv_flops_") + k + "_in_" + b);
+  CHECK(by_input_size == f.Get("flops_conv"));
+  // Inputs: 32 x 28 x 28 = 25,088 elements (16 Ki..64 Ki); the dilated one's output, read by the
+  // patchify, 256 x 28 x 28 = 200,704 (64 Ki..256 Ki).
+  CHECK(f.Get("cost_conv_flops_grouped_in_lt64k") == f.Get("cost_conv_flops_grouped"));
+  CHECK(f.Get("cost_conv_flops_dilated_in_lt64k") == f.Get("cost_conv_flops_dilated"));
+  CHECK(f.Get("cost_conv_flops_other_in_lt256k") == f.Get("cost_conv_flops_other"));
+}
+
+TEST_CASE("convolution FLOPs by input size: the bins' edges are powers of two", "[features]") {
+  for (int64_t side : {63, 64, 127, 128}) {  // 4 x side^2: 15,876 | 16,384 | 64,516 | 65,536
+    Net n;
+    REQUIRE(n.g.AddInput({1, 4, side, side}).ok());
+    n.Conv(0, 8, 1, 1, 0);
+    Features f = AnalyzeGraph(n.g);
+    const double flops = f.Get("flops_conv");
+    const char* bin = side == 63 ? "lt16k" : side < 128 ? "lt64k" : "lt256k";
+    CAPTURE(side);
+    CHECK(f.Get(std::string("cost_conv_flops_k1_in_") + bin) == flops);
+  }
 }
