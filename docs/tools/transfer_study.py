@@ -12,8 +12,9 @@ tests; the reference pool is the reference set v2, then training networks). Then
                  (a log-space ridge correction on the analyzer features, a small MLP in log space)
   --corrections  leave one platform out: the mixture alone, then corrections fitted to the
                  held-out platform's d references: one factor per layer family (the product's
-                 hk), one factor per cost term, a mixture per family, and nearest-reference
-                 residuals
+                 hk), one factor per cost term, the family factors plus a deviation per (family,
+                 basis platform) with its own penalty (--lam-basis), a mixture per family, and
+                 nearest-reference residuals
 
 Prints mean over platforms: MAPE / within 10 % for random (Table IV) test networks and the zoo.
 Usage (from the repository root, /usr/bin/python3 for numpy and torch):
@@ -23,6 +24,7 @@ Usage (from the repository root, /usr/bin/python3 for numpy and torch):
 import argparse
 import csv
 import gzip
+import os
 import re
 
 import numpy as np
@@ -49,6 +51,8 @@ def load(store_dir, features):
     f = {r["network"]: np.log1p(np.maximum(0, np.array([float(r[c]) for c in names]))) for r in rows}
     lat, plats = {}, []
     for s in ["reference", "generated", "extended", "zoo"]:
+        if not os.path.exists("%s/%s.csv.gz" % (store_dir, s)):
+            continue  # the first machine has no extended store
         for r in csv.DictReader(gzip.open("%s/%s.csv.gz" % (store_dir, s), "rt")):
             if r["batch"] != "1" or r["status"] != "ok" or r["network"] not in t:
                 continue
@@ -177,6 +181,25 @@ def corrections(a, terms, t, f, lat, plats, pool, train, test):
                     e = np.linalg.solve(share.T @ share + lam * np.eye(share.shape[1]), share.T @ r)
                     preds["%s, lambda %g" % (label, lam)] = np.maximum(mt + tcols @ np.maximum(e, -0.9), 1e-3)
 
+            # Hierarchical: a factor per family (penalty 3, the product's hk) plus a deviation per
+            # (family, basis platform) with its own penalty: a mixture per family, shrunk toward
+            # the one mixture, so that d = 10 keeps the mixture and d = 160 may depart from it.
+            parts = np.stack([np.stack([mix[k] * (tr[:, g] @ w_k[k, g]) for k in range(len(w_k))], 1)
+                              for g in groups], 1)  # refs x families x bases
+            parts_t = np.stack([np.stack([mix[k] * (tt[:, g] @ w_k[k, g]) for k in range(len(w_k))], 1)
+                                for g in groups], 1)
+            fam, fam_t = parts.sum(2), parts_t.sum(2)
+            share = np.hstack([fam, parts.reshape(len(yr), -1)]) / yr[:, None]
+            cols_t = np.hstack([fam_t, parts_t.reshape(len(yt), -1)])
+            for lam_e in a.lam_basis:
+                pen = np.diag([3.0] * fam.shape[1] + [lam_e] * (share.shape[1] - fam.shape[1]))
+                e = np.linalg.solve(share.T @ share + pen, share.T @ r)
+                g_n = fam.shape[1]
+                total = e[:g_n, None] + e[g_n:].reshape(g_n, -1)  # families x bases
+                factor = np.maximum(1 + total, 0.1) - 1
+                preds["family + family x basis, lambda %g" % lam_e] = np.maximum(
+                    mt + (parts_t * factor[None]).sum((1, 2)), 1e-3)
+
             def by_family(x):
                 return np.hstack([np.stack([x[:, g] @ w_k[k, g] + (b_k[k] if i == 0 else 0) for k in range(len(w_k))], 1)
                                   for i, g in enumerate(groups)])
@@ -200,6 +223,8 @@ def main():
     ap.add_argument("--corrections", action="store_true")
     ap.add_argument("--d", type=lambda s: [int(x) for x in s.split(",")], default=[10, 50, 160])
     ap.add_argument("--lam", type=lambda s: [float(x) for x in s.split(",")], default=[0.3, 3])
+    ap.add_argument("--lam-basis", type=lambda s: [float(x) for x in s.split(",")], default=[1, 3, 10],
+                    help="penalties of the family x basis deviations")
     a = ap.parse_args()
     terms, t, f, lat, plats = load(a.store_dir, a.features)
     pool, train, test = split(lat)
