@@ -184,13 +184,12 @@ def corrections(a, terms, t, f, lat, plats, pool, train, test):
             # Hierarchical: a factor per family (penalty 3, the product's hk) plus a deviation per
             # (family, basis platform) with its own penalty: a mixture per family, shrunk toward
             # the one mixture, so that d = 10 keeps the mixture and d = 160 may depart from it.
-            parts = np.stack([np.stack([mix[k] * (tr[:, g] @ w_k[k, g]) for k in range(len(w_k))], 1)
-                              for g in groups], 1)  # refs x families x bases
-            parts_t = np.stack([np.stack([mix[k] * (tt[:, g] @ w_k[k, g]) for k in range(len(w_k))], 1)
-                                for g in groups], 1)
-            fam, fam_t = parts.sum(2), parts_t.sum(2)
+            def mixed_parts(x):  # networks x families x bases: each basis's weighted share of each family
+                return np.stack([np.stack([mix[k] * (x[:, g] @ w_k[k, g]) for k in range(len(w_k))], 1)
+                                 for g in groups], 1)
+            parts, parts_t = mixed_parts(tr), mixed_parts(tt)
+            fam = parts.sum(2)
             share = np.hstack([fam, parts.reshape(len(yr), -1)]) / yr[:, None]
-            cols_t = np.hstack([fam_t, parts_t.reshape(len(yt), -1)])
             for lam_e in a.lam_basis:
                 pen = np.diag([3.0] * fam.shape[1] + [lam_e] * (share.shape[1] - fam.shape[1]))
                 e = np.linalg.solve(share.T @ share + pen, share.T @ r)
@@ -223,7 +222,7 @@ def main():
     ap.add_argument("--corrections", action="store_true")
     ap.add_argument("--d", type=lambda s: [int(x) for x in s.split(",")], default=[10, 50, 160])
     ap.add_argument("--lam", type=lambda s: [float(x) for x in s.split(",")], default=[0.3, 3])
-    ap.add_argument("--lam-basis", type=lambda s: [float(x) for x in s.split(",")], default=[1, 3, 10],
+    ap.add_argument("--lam-basis", type=lambda s: [float(x) for x in s.split(",")], default=[0.1, 0.3, 1],
                     help="penalties of the family x basis deviations")
     a = ap.parse_args()
     terms, t, f, lat, plats = load(a.store_dir, a.features)
