@@ -87,7 +87,56 @@ std::array<bool, 4> Live(const std::array<std::vector<Edge>, 4>& nodes) {
   return live;
 }
 
-Result<int> Cell(Nb201Builder& b, const std::array<std::vector<Edge>, 4>& nodes, int input, int64_t channels) {
+// NB201's Zero op, x * 0.
+Result<int> Zero(Nb201Builder& b, int x) {
+  Node zero;
+  zero.op = OpKind::kOther;
+  zero.source_op = "nb201::zero";
+  zero.inputs = {x};
+  zero.out = b.g.node(x).out;
+  return b.Add(zero);
+}
+
+Result<int> Apply(Nb201Builder& b, Nb201Op op, int x, int64_t channels) {
+  switch (op) {
+    case Nb201Op::kSkip: return x;
+    case Nb201Op::kConv1x1: return b.ReluConvBn(x, channels, 1, 1);
+    case Nb201Op::kConv3x3: return b.ReluConvBn(x, channels, 3, 1);
+    case Nb201Op::kAvgPool: {
+      Node p = PoolLayer(x, PoolType::kAvg, 3, 1, 1);
+      p.pool.count_include_pad = false;
+      return b.Add(p);
+    }
+    case Nb201Op::kNone: return Zero(b, x);
+  }
+  return Status::Internal("NAS-Bench-201: unknown op");
+}
+
+Result<int> Sum(Nb201Builder& b, const std::vector<int>& terms) {
+  if (terms.size() == 1) return terms[0];
+  return b.Add(PlainLayer(OpKind::kAdd, terms));
+}
+
+// Every edge, as NAS-Bench-201's InferCell runs it: "none" is x * 0 and every node is computed.
+Result<int> CellEveryEdge(Nb201Builder& b, const std::array<std::vector<Edge>, 4>& nodes, int input, int64_t channels) {
+  std::array<int, 4> value{input, -1, -1, -1};
+  for (size_t i = 1; i <= 3; ++i) {
+    std::vector<int> terms;
+    for (const Edge& e : nodes[i]) {
+      Result<int> r = Apply(b, e.op, value[static_cast<size_t>(e.from)], channels);
+      if (!r.ok()) return r;
+      terms.push_back(*r);
+    }
+    Result<int> v = Sum(b, terms);
+    if (!v.ok()) return v;
+    value[i] = *v;
+  }
+  return value[3];
+}
+
+// Only the work that reaches the cell output: "none" edges dropped, dead nodes left out, a node
+// with no other edge is the Zero op on the cell input.
+Result<int> CellLiveOnly(Nb201Builder& b, const std::array<std::vector<Edge>, 4>& nodes, int input, int64_t channels) {
   std::array<int, 4> value{input, -1, -1, -1};
   std::array<bool, 4> live = Live(nodes);
   for (size_t i = 1; i <= 3; ++i) {
@@ -95,36 +144,11 @@ Result<int> Cell(Nb201Builder& b, const std::array<std::vector<Edge>, 4>& nodes,
     std::vector<int> terms;
     for (const Edge& e : nodes[i]) {
       if (e.op == Nb201Op::kNone || value[static_cast<size_t>(e.from)] < 0) continue;
-      int x = value[static_cast<size_t>(e.from)];
-      Result<int> r = x;
-      switch (e.op) {
-        case Nb201Op::kSkip: break;
-        case Nb201Op::kConv1x1: r = b.ReluConvBn(x, channels, 1, 1); break;
-        case Nb201Op::kConv3x3: r = b.ReluConvBn(x, channels, 3, 1); break;
-        case Nb201Op::kAvgPool: {
-          Node p = PoolLayer(x, PoolType::kAvg, 3, 1, 1);
-          p.pool.count_include_pad = false;
-          r = b.Add(p);
-          break;
-        }
-        case Nb201Op::kNone: break;
-      }
+      Result<int> r = Apply(b, e.op, value[static_cast<size_t>(e.from)], channels);
       if (!r.ok()) return r;
       terms.push_back(*r);
     }
-    Result<int> v = Status::Internal("unset");
-    if (terms.empty()) {
-      Node zero;  // NB201's Zero op: x * 0
-      zero.op = OpKind::kOther;
-      zero.source_op = "nb201::zero";
-      zero.inputs = {input};
-      zero.out = b.g.node(input).out;
-      v = b.Add(zero);
-    } else if (terms.size() == 1) {
-      v = terms[0];
-    } else {
-      v = b.Add(PlainLayer(OpKind::kAdd, terms));
-    }
+    Result<int> v = terms.empty() ? Zero(b, input) : Sum(b, terms);
     if (!v.ok()) return v;
     value[i] = *v;
   }
@@ -155,7 +179,7 @@ Result<bool> NasBench201Connected(const std::string& arch) {
   return reach[3];
 }
 
-Result<Graph> BuildNasBench201(const std::string& arch, int64_t batch, int64_t input_hw) {
+Result<Graph> BuildNasBench201(const std::string& arch, Nb201Cell form, int64_t batch, int64_t input_hw) {
   Result<std::array<std::vector<Edge>, 4>> nodes = ParseArch(arch);
   if (!nodes.ok()) return nodes.status();
   if (batch < 1 || input_hw < 8) return Status::InvalidArgument("NAS-Bench-201: batch >= 1 and input >= 8 pixels");
@@ -167,7 +191,8 @@ Result<Graph> BuildNasBench201(const std::string& arch, int64_t batch, int64_t i
   const int64_t channels[] = {16, 32, 64};
   for (int stage = 0; stage < 3 && x.ok(); ++stage) {
     if (stage > 0) x = Reduction(b, *x, channels[stage]);
-    for (int c = 0; c < 5 && x.ok(); ++c) x = Cell(b, *nodes, *x, channels[stage]);
+    for (int c = 0; c < 5 && x.ok(); ++c)
+      x = form == Nb201Cell::kEveryEdge ? CellEveryEdge(b, *nodes, *x, channels[stage]) : CellLiveOnly(b, *nodes, *x, channels[stage]);
   }
   if (x.ok()) x = b.Bn(*x);
   if (x.ok()) x = b.Relu(*x);
