@@ -9,7 +9,8 @@ tests; the reference pool is the reference set v2, then training networks). Then
 
   --ceiling      each platform's own additive model, fitted on its own training networks: the
                  most the additive form can reach; also two richer per-platform fits for contrast
-                 (a log-space ridge correction on the analyzer features, a small MLP in log space)
+                 (a log-space ridge correction on the analyzer features, a small MLP in log space);
+                 with --zoo-models, each zoo model's predicted / measured ratio per platform
   --corrections  leave one platform out: the mixture alone, then corrections fitted to the
                  held-out platform's d references: one factor per layer family (the product's
                  hk), one factor per cost term, the family factors plus a deviation per (family,
@@ -103,7 +104,7 @@ def sets(names):
 
 
 def ceiling(a, terms, t, f, lat, plats, train, test):
-    rows = {}
+    rows, zoo_ratio = {}, {}
     for h in plats:
         ns = [n for n in train if h in lat[n]]
         x, y = np.array([t[n] for n in ns]), np.array([lat[n][h] for n in ns])
@@ -113,6 +114,9 @@ def ceiling(a, terms, t, f, lat, plats, train, test):
         table_iv, zoo = sets(tests)
         additive = np.array([t[n] for n in tests]) @ w + b
         fits = {"additive (the cost prior's form)": additive}
+        for n, p_, y_ in zip(tests, additive, yt):
+            if not n.startswith("gen"):
+                zoo_ratio.setdefault(n, {})[h] = p_ / y_
         fx = np.array([f[n] for n in ns])
         mu, sd = fx.mean(0), fx.std(0)
         sd[sd == 0] = 1
@@ -129,6 +133,11 @@ def ceiling(a, terms, t, f, lat, plats, train, test):
             print("%-26s %-36s random %5.1f / %5.1f   zoo %5.1f / %5.1f" % ((h, name) + rows[name][-1]), flush=True)
     for name, v in rows.items():
         print("mean %-36s random %5.1f / %5.1f   zoo %5.1f / %5.1f" % ((name,) + tuple(np.mean(v, 0))))
+    if a.zoo_models:
+        print("\nzoo model: predicted / measured of each platform's own additive fit, " + ", ".join(plats))
+        for n in sorted(zoo_ratio, key=lambda n: -np.mean(np.abs(np.log(list(zoo_ratio[n].values()))))):
+            r = zoo_ratio[n]
+            print("%-22s %s" % (n, " ".join("%5.2f" % r[h] if h in r else "    -" for h in plats)))
 
 
 def mlp(x, y, xt, epochs=400):
@@ -219,6 +228,7 @@ def main():
     ap.add_argument("--features", default="data/features.csv.gz")
     ap.add_argument("--ceiling", action="store_true")
     ap.add_argument("--mlp", action="store_true", help="with --ceiling: also the MLP (2 min)")
+    ap.add_argument("--zoo-models", action="store_true", help="with --ceiling: each zoo model's ratio per platform")
     ap.add_argument("--corrections", action="store_true")
     ap.add_argument("--d", type=lambda s: [int(x) for x in s.split(",")], default=[10, 50, 160])
     ap.add_argument("--lam", type=lambda s: [float(x) for x in s.split(",")], default=[0.3, 3])
