@@ -45,15 +45,18 @@ def platform_order(rows):
 
 
 def ranks(v):
-    order = np.argsort(v, kind="stable")
+    """Ranks from 0, ties given their average rank."""
+    v = np.asarray(v)
+    order = np.argsort(v, kind="mergesort")
+    sv = v[order]
     r = np.empty(len(v))
-    r[order] = np.arange(len(v))
-    # average ranks of ties
-    vals = np.asarray(v)
-    for x in np.unique(vals):
-        idx = np.where(vals == x)[0]
-        if len(idx) > 1:
-            r[idx] = r[idx].mean()
+    i = 0
+    while i < len(v):
+        j = i
+        while j + 1 < len(v) and sv[j + 1] == sv[i]:
+            j += 1
+        r[order[i:j + 1]] = (i + j) / 2.0
+        i = j + 1
     return r
 
 

@@ -24,6 +24,8 @@ import sys
 
 import numpy as np
 
+from dataset_report import spearman
+
 CSV = "../shared/datasets/public-latency/nb201_latency_ms.csv"
 OPS = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
 TEST = ["titan_rtx_256", "gold_6226", "fpga", "pixel2", "raspi4", "eyeriss"]
@@ -97,25 +99,6 @@ def describe(arch):
         "split": lv + [a - b for a, b in zip(al, lv)],
         "onehot": onehot,
     }, src[3]
-
-
-def rank(v):
-    order = np.argsort(v, kind="mergesort")
-    r = np.empty(len(v))
-    sv = v[order]
-    i = 0
-    while i < len(v):
-        j = i
-        while j + 1 < len(v) and sv[j + 1] == sv[i]:
-            j += 1
-        r[order[i:j + 1]] = (i + j) / 2.0
-        i = j + 1
-    return r
-
-
-def spearman(a, b):
-    ra, rb = rank(np.asarray(a)), rank(np.asarray(b))
-    return float(np.corrcoef(ra, rb)[0, 1])
 
 
 def nnls(A, b, iters=500):
