@@ -113,6 +113,21 @@ measure() {  # measure STORE ARGS...: resumes STORE, logs its summary lines
   [ -s "$WORK/$store.csv" ] && resume=--resume
   "$BIN" measure --platform "$PLATFORMS" "${PLATFORMS_ARGS[@]}" --out "$WORK/$store.csv" $resume "$@" 2>>"$WORK/progress.log" | tee -a "$WORK/summary.log"
 }
+chunk_done() {  # chunk_done STORE PREFIX FIRST COUNT: every platform has a batch-1 row (any status) for
+  # each of PREFIX-FIRST..PREFIX-(FIRST+COUNT-1), so measure would skip them all. Saves starting
+  # measure on each done chunk (seconds each, minutes for a rerun late in the dataset). A network
+  # with an earlier twin's structure is stored under the twin's name only: its chunk is not done
+  # by this count, and measure itself skips it.
+  local f="$WORK/$1.csv"
+  [ -f "$f" ] || return 1
+  awk -F, -v prefix="$2-" -v first="$3" -v count="$4" -v plats="$PLATFORMS" '
+    BEGIN { n = split(plats, p, ","); for (i = 1; i <= n; i++) want[p[i]] = 1 }
+    NR > 1 && ($1 in want) && $5 == 1 && index($3, prefix) == 1 {
+      k = substr($3, length(prefix) + 1)
+      if (k ~ /^[0-9]+$/ && k + 0 >= first && k + 0 < first + count && !seen[$1 SUBSEP k]++) done++
+    }
+    END { exit !(done == n * count) }' "$f"
+}
 
 same_machine() {  # refuse to extend stores that another machine (or other libraries) measured
   local first=${PLATFORMS%%,*} known tmp id
@@ -136,15 +151,15 @@ echo "== $(date -u +%FT%TZ) collect-dataset: platforms $PLATFORMS" | tee -a "$WO
 measure reference --reference-set
 for ((first = 0; first < EXTENDED; first += CHUNK)); do
   time_left || break
-  measure extended --generate $CHUNK --first $first --seed 1 --extended
+  chunk_done extended genx-1 $first $CHUNK || measure extended --generate $CHUNK --first $first --seed 1 --extended
 done
 first=0
 while [ $first -lt "$NETWORKS" ] && time_left; do
-  measure generated --generate $CHUNK --first $first --seed 1
+  chunk_done generated gen-1 $first $CHUNK || measure generated --generate $CHUNK --first $first --seed 1
   first=$((first + CHUNK))
   if [ $first -eq $NOISE ]; then
     # The noise floor: the first NOISE networks again, in a separate pass.
-    [ "$NOISE" -gt 0 ] && time_left && measure noise-pass2 --generate $NOISE --first 0 --seed 1
+    [ "$NOISE" -gt 0 ] && time_left && { chunk_done noise-pass2 gen-1 0 "$NOISE" || measure noise-pass2 --generate $NOISE --first 0 --seed 1; }
     # The zoo, batch 1 and 16 (the paper schedules with batch 16).
     [ $ZOO = 1 ] || continue
     if [ ! -f build/zoo/manifest.json ]; then /usr/bin/python3 predictor/tools/export_zoo.py build/zoo --skip-existing; fi
