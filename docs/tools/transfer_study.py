@@ -10,7 +10,8 @@ tests; the reference pool is the reference set v2, then training networks). Then
   --ceiling      each platform's own additive model, fitted on its own training networks: the
                  most the additive form can reach; also two richer per-platform fits for contrast
                  (a log-space ridge correction on the analyzer features, a small MLP in log space);
-                 with --zoo-models, each zoo model's predicted / measured ratio per platform
+                 with --zoo-models, each zoo model's predicted / measured ratio per platform;
+                 with --by-size, that ratio by parameter count, random test networks and the zoo
   --corrections  leave one platform out: the mixture alone, then corrections fitted to the
                  held-out platform's d references: one factor per layer family (the product's
                  hk), one factor per cost term, the family factors plus a deviation per (family,
@@ -19,7 +20,7 @@ tests; the reference pool is the reference set v2, then training networks). Then
 
 Prints mean over platforms: MAPE / within 10 % for random (Table IV) test networks and the zoo.
 Usage (from the repository root, /usr/bin/python3 for numpy and torch):
-  docs/tools/transfer_study.py --ceiling [--mlp] [--store-dir data/zen4]
+  docs/tools/transfer_study.py --ceiling [--mlp] [--zoo-models] [--by-size] [--store-dir data/zen4]
   docs/tools/transfer_study.py --corrections --d 10,50,160
 """
 import argparse
@@ -50,6 +51,7 @@ def load(store_dir, features):
     t = {r["network"]: np.maximum(0, np.array([float(r[c]) for c in terms])) for r in rows}
     names = [c for c in header if c not in ("network", "network_hash")]
     f = {r["network"]: np.log1p(np.maximum(0, np.array([float(r[c]) for c in names]))) for r in rows}
+    params = {r["network"]: float(r["params_total"]) for r in rows}
     lat, plats = {}, []
     for s in ["reference", "generated", "extended", "zoo"]:
         if not os.path.exists("%s/%s.csv.gz" % (store_dir, s)):
@@ -60,7 +62,7 @@ def load(store_dir, features):
             if r["platform"] not in plats:
                 plats.append(r["platform"])
             lat.setdefault(r["network"], {})[r["platform"]] = float(r["median_ms"])
-    return terms, t, f, lat, plats
+    return terms, t, f, lat, plats, params
 
 
 def reference_set_v2():  # reference_set.cc: three Table IV networks, then one extended
@@ -103,8 +105,23 @@ def sets(names):
     return table_iv, zoo
 
 
-def ceiling(a, terms, t, f, lat, plats, train, test):
-    rows, zoo_ratio = {}, {}
+SIZE_BUCKETS = [0.5e6, 2e6, 8e6, 32e6]  # parameters; 8 M fp32 parameters are 32 MB, an L3 slice of Zen 4
+
+
+def size_bucket(n_params):
+    for i, edge in enumerate(SIZE_BUCKETS):
+        if n_params < edge:
+            return i
+    return len(SIZE_BUCKETS)
+
+
+def bucket_name(i):
+    lo = "%g M" % (SIZE_BUCKETS[i - 1] / 1e6) if i > 0 else "0"
+    return "%s-%s" % (lo, "%g M" % (SIZE_BUCKETS[i] / 1e6) if i < len(SIZE_BUCKETS) else "")
+
+
+def ceiling(a, terms, t, f, lat, plats, train, test, params):
+    rows, zoo_ratio, size_ratio = {}, {}, {}
     for h in plats:
         ns = [n for n in train if h in lat[n]]
         x, y = np.array([t[n] for n in ns]), np.array([lat[n][h] for n in ns])
@@ -117,6 +134,8 @@ def ceiling(a, terms, t, f, lat, plats, train, test):
         for n, p_, y_ in zip(tests, additive, yt):
             if not n.startswith("gen"):
                 zoo_ratio.setdefault(n, {})[h] = p_ / y_
+            else:
+                size_ratio.setdefault(size_bucket(params[n]), []).append(p_ / y_)
         fx = np.array([f[n] for n in ns])
         mu, sd = fx.mean(0), fx.std(0)
         sd[sd == 0] = 1
@@ -133,6 +152,21 @@ def ceiling(a, terms, t, f, lat, plats, train, test):
             print("%-26s %-36s random %5.1f / %5.1f   zoo %5.1f / %5.1f" % ((h, name) + rows[name][-1]), flush=True)
     for name, v in rows.items():
         print("mean %-36s random %5.1f / %5.1f   zoo %5.1f / %5.1f" % ((name,) + tuple(np.mean(v, 0))))
+    if a.by_size:
+        print("\nrandom test networks (Table IV and extended) by parameters: predicted / measured, all platforms")
+        for i in sorted(size_ratio):
+            r = np.array(size_ratio[i])
+            print("%-12s pairs %5d   median %.2f   p10-p90 %.2f-%.2f   under 1: %2.0f %%" % (
+                bucket_name(i), len(r), np.median(r), np.percentile(r, 10), np.percentile(r, 90), 100 * np.mean(r < 1)))
+        zr = [p for n in zoo_ratio for p in zoo_ratio[n].values()]
+        zb = {}
+        for n in zoo_ratio:
+            zb.setdefault(size_bucket(params[n]), []).extend(zoo_ratio[n].values())
+        for i in sorted(zb):
+            r = np.array(zb[i])
+            print("zoo %-8s pairs %5d   median %.2f   p10-p90 %.2f-%.2f   under 1: %2.0f %%" % (
+                bucket_name(i), len(r), np.median(r), np.percentile(r, 10), np.percentile(r, 90), 100 * np.mean(r < 1)))
+        print("zoo, all     pairs %5d   median %.2f" % (len(zr), np.median(zr)))
     if a.zoo_models:
         print("\nzoo model: predicted / measured of each platform's own additive fit, " + ", ".join(plats))
         for n in sorted(zoo_ratio, key=lambda n: -np.mean(np.abs(np.log(list(zoo_ratio[n].values()))))):
@@ -229,16 +263,18 @@ def main():
     ap.add_argument("--ceiling", action="store_true")
     ap.add_argument("--mlp", action="store_true", help="with --ceiling: also the MLP (2 min)")
     ap.add_argument("--zoo-models", action="store_true", help="with --ceiling: each zoo model's ratio per platform")
+    ap.add_argument("--by-size", action="store_true",
+                    help="with --ceiling: predicted / measured by parameter count, random networks and the zoo")
     ap.add_argument("--corrections", action="store_true")
     ap.add_argument("--d", type=lambda s: [int(x) for x in s.split(",")], default=[10, 50, 160])
     ap.add_argument("--lam", type=lambda s: [float(x) for x in s.split(",")], default=[0.3, 3])
     ap.add_argument("--lam-basis", type=lambda s: [float(x) for x in s.split(",")], default=[0.1, 0.3, 1],
                     help="penalties of the family x basis deviations")
     a = ap.parse_args()
-    terms, t, f, lat, plats = load(a.store_dir, a.features)
+    terms, t, f, lat, plats, params = load(a.store_dir, a.features)
     pool, train, test = split(lat)
     if a.ceiling:
-        ceiling(a, terms, t, f, lat, plats, train, test)
+        ceiling(a, terms, t, f, lat, plats, train, test, params)
     if a.corrections:
         corrections(a, terms, t, f, lat, plats, pool, train, test)
     if not (a.ceiling or a.corrections):
