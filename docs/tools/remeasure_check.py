@@ -33,6 +33,13 @@ def ok_rows(paths):
     return out, platform_order(rows_all)
 
 
+def ratio_cells(r):
+    """median | p10-p90 | within 5 % | within 10 % | MAPE of the ratios r (new / old)."""
+    return "%.2f | %.2f-%.2f | %.0f %% | %.0f %% | %.1f %%" % (
+        np.median(r), np.percentile(r, 10), np.percentile(r, 90), 100 * np.mean(np.abs(r - 1) <= 0.05),
+        100 * np.mean(np.abs(r - 1) <= 0.10), 100 * np.mean(np.abs(r - 1)))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--new", action="append", required=True, help="the re-measurement (repeatable)")
@@ -59,15 +66,9 @@ def main():
             for k, x in zip(ks, r):
                 per_net[new[k]["network"] + ("" if k[2] == "1" else " b" + k[2])][h] = x
             days = sorted({old[k]["measured_at"][:10] for k in ks})
-            print("| %s | %d | %.2f | %.2f-%.2f | %.0f %% | %.0f %% | %.1f %% | %s |" % (
-                h, len(ks), np.median(r), np.percentile(r, 10), np.percentile(r, 90),
-                100 * np.mean(np.abs(r - 1) <= 0.05), 100 * np.mean(np.abs(r - 1) <= 0.10),
-                100 * np.mean(np.abs(r - 1)), ", ".join(days)))
+            print("| %s | %d | %s | %s |" % (h, len(ks), ratio_cells(r), ", ".join(days)))
         allr = np.array([float(new[k]["median_ms"]) / float(old[k]["median_ms"]) for k in keys])
-        print("| all | %d | %.2f | %.2f-%.2f | %.0f %% | %.0f %% | %.1f %% | |" % (
-            len(keys), np.median(allr), np.percentile(allr, 10), np.percentile(allr, 90),
-            100 * np.mean(np.abs(allr - 1) <= 0.05), 100 * np.mean(np.abs(allr - 1) <= 0.10),
-            100 * np.mean(np.abs(allr - 1))))
+        print("| all | %d | %s | |" % (len(keys), ratio_cells(allr)))
         if a.by_network:
             shown = [h for h in plats if any(h in v for v in per_net.values())]
             print("\nnew / old per network: " + ", ".join(shown))

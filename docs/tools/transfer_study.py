@@ -24,6 +24,7 @@ Usage (from the repository root, /usr/bin/python3 for numpy and torch):
   docs/tools/transfer_study.py --corrections --d 10,50,160
 """
 import argparse
+import bisect
 import csv
 import gzip
 import os
@@ -105,14 +106,11 @@ def sets(names):
     return table_iv, zoo
 
 
-SIZE_BUCKETS = [0.5e6, 2e6, 8e6, 32e6]  # parameters; 8 M fp32 parameters are 32 MB, an L3 slice of Zen 4
+SIZE_BUCKETS = [0.5e6, 2e6, 8e6, 32e6]  # parameters; 8 M fp32 parameters are 32 MB, this VM's L3
 
 
 def size_bucket(n_params):
-    for i, edge in enumerate(SIZE_BUCKETS):
-        if n_params < edge:
-            return i
-    return len(SIZE_BUCKETS)
+    return bisect.bisect_right(SIZE_BUCKETS, n_params)
 
 
 def bucket_name(i):
@@ -153,20 +151,19 @@ def ceiling(a, terms, t, f, lat, plats, train, test, params):
     for name, v in rows.items():
         print("mean %-36s random %5.1f / %5.1f   zoo %5.1f / %5.1f" % ((name,) + tuple(np.mean(v, 0))))
     if a.by_size:
+        def line(label, r):
+            r = np.array(r)
+            return "%-12s pairs %5d   median %.2f   p10-p90 %.2f-%.2f   under 1: %2.0f %%" % (
+                label, len(r), np.median(r), np.percentile(r, 10), np.percentile(r, 90), 100 * np.mean(r < 1))
         print("\nrandom test networks (Table IV and extended) by parameters: predicted / measured, all platforms")
         for i in sorted(size_ratio):
-            r = np.array(size_ratio[i])
-            print("%-12s pairs %5d   median %.2f   p10-p90 %.2f-%.2f   under 1: %2.0f %%" % (
-                bucket_name(i), len(r), np.median(r), np.percentile(r, 10), np.percentile(r, 90), 100 * np.mean(r < 1)))
-        zr = [p for n in zoo_ratio for p in zoo_ratio[n].values()]
-        zb = {}
-        for n in zoo_ratio:
-            zb.setdefault(size_bucket(params[n]), []).extend(zoo_ratio[n].values())
-        for i in sorted(zb):
-            r = np.array(zb[i])
-            print("zoo %-8s pairs %5d   median %.2f   p10-p90 %.2f-%.2f   under 1: %2.0f %%" % (
-                bucket_name(i), len(r), np.median(r), np.percentile(r, 10), np.percentile(r, 90), 100 * np.mean(r < 1)))
-        print("zoo, all     pairs %5d   median %.2f" % (len(zr), np.median(zr)))
+            print(line(bucket_name(i), size_ratio[i]))
+        zoo_by_size = {}
+        for n, by_platform in zoo_ratio.items():
+            zoo_by_size.setdefault(size_bucket(params[n]), []).extend(by_platform.values())
+        for i in sorted(zoo_by_size):
+            print(line("zoo " + bucket_name(i), zoo_by_size[i]))
+        print(line("zoo, all", [x for v in zoo_ratio.values() for x in v.values()]))
     if a.zoo_models:
         print("\nzoo model: predicted / measured of each platform's own additive fit, " + ", ".join(plats))
         for n in sorted(zoo_ratio, key=lambda n: -np.mean(np.abs(np.log(list(zoo_ratio[n].values()))))):
