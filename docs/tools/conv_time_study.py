@@ -180,7 +180,7 @@ def main():
     ap.add_argument("--max-distance", type=float, default=1.0,
                     help="mean log2 distance beyond which a zoo convolution counts as a shape the generator lacks")
     ap.add_argument("--min-flops", type=float, default=1e6,
-                    help="generated convolutions below this are left out of the pool (their time is mostly overhead)")
+                    help="convolutions below this are left out of the neighbour pool and of the summaries (their time is mostly overhead)")
     ap.add_argument("--models", help="comma-separated zoo models (default: every .pt in --zoo)")
     ap.add_argument("--json", help="also write every convolution's row here")
     args = ap.parse_args()

@@ -7,13 +7,20 @@ traced file's time (median of 5 runs, 1 thread, best of two rounds) with flush-t
 
 Usage (repository root, /usr/bin/python3): taskset -c 1 docs/tools/denormal_check.py resnet50,vgg11
 """
-import sys, time, torch, statistics
+import argparse
+import statistics
+import sys
+import time
+
+import torch
+
 sys.path.insert(0, "predictor/tools")
-import export_zoo
-torch.set_num_threads(1)
+import export_zoo  # noqa: E402
+
 TINY = torch.finfo(torch.float32).tiny
-names = sys.argv[1].split(",")
-for name in names:
+
+
+def check(name):
     torch.manual_seed(0)
     model = export_zoo.build(name)
     side = export_zoo.RESOLUTION.get(name, 224)
@@ -40,3 +47,18 @@ for name in names:
     torch.set_flush_denormal(False)
     print(f"{name}: denormal share {stats['den']/stats['n']:.4f} zero {stats['zero']/stats['n']:.3f} out |max| {out.abs().max():.3g}; "
           f"ms no-ftz {min(res[False]):.1f} ftz {min(res[True]):.1f} ratio {min(res[False])/min(res[True]):.2f}", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("models", help="comma-separated zoo models, e.g. resnet50,vgg11 (their .pt under build/zoo)")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    for name in args.models.split(","):
+        if not hasattr(__import__("torchvision").models, name):
+            sys.exit("denormal_check: %s is not a torchvision model" % name)
+        check(name)
+
+
+if __name__ == "__main__":
+    main()
