@@ -40,15 +40,18 @@ EXTRA_TERMS = ["flops_fc", "flops_matmul", "struct_layers", "count_fc", "count_b
 FAMILIES = {  # cost_prior.cc: CostTermFamily
     "conv": lambda t: t.startswith("cost_conv_"),
     "elementwise": lambda t: t.startswith("cost_elements_"),
-    "fc_matmul": lambda t: t in ("flops_fc", "flops_matmul"),
+    "fc_matmul": lambda t: t in ("flops_fc", "flops_matmul") or t.startswith("cost_fc_"),
     "per_layer": lambda t: t.startswith("count_") or t == "struct_layers",
 }
 
 
-def load(store_dir, features):
+def load(store_dir, features, add_terms=()):
     rows = list(csv.DictReader(gzip.open(features, "rt")))
     header = list(rows[0].keys())
-    terms = [c for c in header if c.startswith("cost_")] + EXTRA_TERMS
+    missing = [c for c in add_terms if c not in header]
+    if missing:
+        raise SystemExit("transfer_study: no column %s in %s" % (", ".join(missing), features))
+    terms = [c for c in header if c.startswith("cost_")] + EXTRA_TERMS + [c for c in add_terms if c not in EXTRA_TERMS]
     t = {r["network"]: np.maximum(0, np.array([float(r[c]) for c in terms])) for r in rows}
     names = [c for c in header if c not in ("network", "network_hash")]
     f = {r["network"]: np.log1p(np.maximum(0, np.array([float(r[c]) for c in names]))) for r in rows}
@@ -263,12 +266,14 @@ def main():
     ap.add_argument("--by-size", action="store_true",
                     help="with --ceiling: predicted / measured by parameter count, random networks and the zoo")
     ap.add_argument("--corrections", action="store_true")
+    ap.add_argument("--add-terms", type=lambda s: [x for x in s.split(",") if x], default=[],
+                    help="feature-table columns to add to the cost terms, to test a candidate term")
     ap.add_argument("--d", type=lambda s: [int(x) for x in s.split(",")], default=[10, 50, 160])
     ap.add_argument("--lam", type=lambda s: [float(x) for x in s.split(",")], default=[0.3, 3])
     ap.add_argument("--lam-basis", type=lambda s: [float(x) for x in s.split(",")], default=[0.1, 0.3, 1],
                     help="penalties of the family x basis deviations")
     a = ap.parse_args()
-    terms, t, f, lat, plats, params = load(a.store_dir, a.features)
+    terms, t, f, lat, plats, params = load(a.store_dir, a.features, a.add_terms)
     pool, train, test = split(lat)
     if a.ceiling:
         ceiling(a, terms, t, f, lat, plats, train, test, params)
