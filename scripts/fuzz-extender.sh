@@ -22,7 +22,7 @@ node["metadata"]["annotations"]["acesniper.io/hrm"] = '{"schema":"acesniper.hrm/
 seeds = {"nodes": {"Pod": pod, "Nodes": {"items": [node]}, "NodeNames": None},
          "names": {"pod": pod, "nodenames": ["a", "b"]},
          "inline": {"Pod": {"metadata": {"annotations": {"acesniper.io/deadline-ms": "1",
-                    "acesniper.io/network-features": '{"schema":"acesniper.nns/v3","features":{}}'}}}, "NodeNames": []}}
+                    "acesniper.io/network-features": '{"schema":"acesniper.nns/v4","features":{}}'}}}, "NodeNames": []}}
 for name, obj in seeds.items():
     with open(os.path.join(out, name + ".json"), "w") as f:
         json.dump(obj, f)

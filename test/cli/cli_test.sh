@@ -8,7 +8,7 @@ trap 'rm -rf "$work"' EXIT
 source "$(dirname "$0")/expect.sh"
 
 expect "generate" ok "generated 3 networks" -- "$BIN" generate --count 3 --seed 9 --out "$work/gen"
-expect "analyze json" ok "acesniper.nns/v3" -- "$BIN" analyze "$work/gen/gen-9-0.pt" "$work/gen/gen-9-0.onnx" --json
+expect "analyze json" ok "acesniper.nns/v4" -- "$BIN" analyze "$work/gen/gen-9-0.pt" "$work/gen/gen-9-0.onnx" --json
 "$BIN" analyze "$work/gen/gen-9-1.pt" "$work/gen/gen-9-1.onnx" --json >"$work/two.json"
 expect "json parses, two models, same features" ok "" -- /usr/bin/python3 -c "
 import json, sys

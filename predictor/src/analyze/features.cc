@@ -160,6 +160,7 @@ const std::vector<FeatureDef> kDefs = {
     {"cost_conv_out_elements", "layer cost", "elements convolutions write"},
     {"cost_conv_weights", "layer cost", "convolution parameters (weights and biases)"},
     {"cost_conv_layers", "layer cost", "convolution layers"},
+    {"cost_conv_grouped_elements", "layer cost", "elements grouped convolutions read and write (schema v4)"},
     {"cost_elements_batchnorm", "layer cost", "elements batch normalisation reads and writes (inputs + output)"},
     {"cost_elements_layernorm", "layer cost", "... layer normalisation"},
     {"cost_elements_activation", "layer cost", "... elementwise nonlinearities"},
@@ -172,6 +173,11 @@ const std::vector<FeatureDef> kDefs = {
     {"cost_elements_fc", "layer cost", "... fully connected layers (activations only)"},
     {"cost_elements_layout", "layer cost", "... data movement: reshape, permute, pad, flatten (not counted layers)"},
     {"cost_elements_other", "layer cost", "... any other operator"},
+    {"cost_elements_activation_exp", "layer cost", "cost_elements_activation of sigmoid, tanh, SiLU and GELU (schema v4)"},
+    {"cost_elements_pool_window", "layer cost", "elements windowed and adaptive pooling read: output elements x window (schema v4)"},
+    {"cost_fc_weights", "layer cost", "fully connected weights and biases (schema v4)"},
+    {"cost_fc_weights_over_256k", "layer cost", "... of each layer beyond its first 256 Ki (2^18)"},
+    {"cost_fc_weights_over_2m", "layer cost", "... beyond its first 2 Mi (2^21)"},
 };
 
 bool IsCounted(OpKind k) {

@@ -46,6 +46,38 @@ const char* ElementsName(OpKind k) {
   }
 }
 
+// Nonlinearities that compute an exponential per element, several times the work of a clamp.
+bool ComputesExponential(ActKind a) {
+  return a == ActKind::kSigmoid || a == ActKind::kTanh || a == ActKind::kSiLU || a == ActKind::kGELU;
+}
+
+// Schema v4: the terms the zoo showed the v3 terms misprice (docs/model.md, "Which layer kinds
+// the additive model underprices"): a fully connected layer's weights, which a batch-1 product
+// reads once each, at a price that steps up once they leave the core's caches; exponential
+// nonlinearities; and the window a pooling layer reads per output.
+void AddKindSpecificTerms(const Graph& g, const Node& nd, double elements,
+                          const std::function<double&(const char*)>& at) {
+  if (nd.op == OpKind::kLinear) {
+    const double weights = static_cast<double>(NodeParams(g, nd));
+    at("cost_fc_weights") += weights;
+    at("cost_fc_weights_over_256k") += std::max(0.0, weights - 262144.0);
+    at("cost_fc_weights_over_2m") += std::max(0.0, weights - 2097152.0);
+  } else if (nd.op == OpKind::kActivation && ComputesExponential(nd.act)) {
+    at("cost_elements_activation_exp") += elements;
+  } else if (nd.op == OpKind::kPool) {
+    at("cost_elements_pool_window") +=
+        static_cast<double>(NumElements(nd.out)) * static_cast<double>(nd.pool.kernel_h * nd.pool.kernel_w);
+  } else if (nd.op == OpKind::kAdaptivePool && !nd.inputs.empty()) {
+    // The window of the equivalent fixed pooling (what an ONNX export writes where the sizes
+    // divide): vgg's 7x7 adaptive pooling of a 7x7 plane reads one element per output either way.
+    const Shape& in = g.node(nd.inputs.front()).out;
+    if (in.size() == 4 && nd.pool.out_h > 0 && nd.pool.out_w > 0) {
+      const int64_t kh = (in[2] + nd.pool.out_h - 1) / nd.pool.out_h, kw = (in[3] + nd.pool.out_w - 1) / nd.pool.out_w;
+      at("cost_elements_pool_window") += static_cast<double>(NumElements(nd.out)) * static_cast<double>(kh * kw);
+    }
+  }
+}
+
 }  // namespace
 
 void AddLayerCostTerms(const Graph& g, int i, const std::function<double&(const char*)>& at) {
@@ -56,6 +88,7 @@ void AddLayerCostTerms(const Graph& g, int i, const std::function<double&(const 
   const double out_elements = static_cast<double>(NumElements(nd.out));
   if (nd.op != OpKind::kConv) {
     at(ElementsName(nd.op)) += in_elements + out_elements;
+    AddKindSpecificTerms(g, nd, in_elements + out_elements, at);
     return;
   }
   const ConvAttrs& c = nd.conv;
@@ -80,6 +113,7 @@ void AddLayerCostTerms(const Graph& g, int i, const std::function<double&(const 
   at("cost_conv_out_elements") += out_elements;
   at("cost_conv_weights") += static_cast<double>(NodeParams(g, nd));
   at("cost_conv_layers") += 1;
+  if (kc == "grouped") at("cost_conv_grouped_elements") += in_elements + out_elements;
 }
 
 }  // namespace acesniper

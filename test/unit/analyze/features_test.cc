@@ -111,7 +111,7 @@ TEST_CASE("dilated 3x3 convolutions are atrous, other kernels are counted and no
 }
 
 TEST_CASE("the feature schema is named and versioned", "[features]") {
-  CHECK(std::string(kFeatureSchema) == "acesniper.nns/v3");
+  CHECK(std::string(kFeatureSchema) == "acesniper.nns/v4");
   Features f = AnalyzeGraph(HandWorkedNetwork());
   CHECK(f.values().size() == FeatureDefs().size());
   CHECK(std::isnan(f.Get("no_such_feature")));
@@ -149,6 +149,38 @@ TEST_CASE("layer cost terms of the hand-worked network", "[features]") {
   CHECK(f.Get("cost_elements_layout") == 2 * 64);                  // flatten
   CHECK(f.Get("cost_elements_fc") == 64 + 1000);
   CHECK(f.Get("cost_elements_other") == 0);
+  // Schema v4: the classifier's 65,000 weights are below both steps; ReLU is no exponential; the
+  // 3x3 max pool reads 9 elements per output, the global pool is not windowed.
+  CHECK(f.Get("cost_fc_weights") == 65000);
+  CHECK(f.Get("cost_fc_weights_over_256k") == 0);
+  CHECK(f.Get("cost_fc_weights_over_2m") == 0);
+  CHECK(f.Get("cost_elements_activation_exp") == 0);
+  CHECK(f.Get("cost_elements_pool_window") == 9 * small);
+  CHECK(f.Get("cost_conv_grouped_elements") == 0);
+}
+
+TEST_CASE("schema v4 terms: big classifiers, exponential activations", "[features]") {
+  Net n;
+  REQUIRE(n.g.AddInput({1, 4096}).ok());
+  Node fc;
+  fc.op = OpKind::kLinear;
+  fc.inputs = {0};
+  fc.out_features = 4096;
+  int a = n.Add(fc);
+  int s = n.Op(OpKind::kActivation, {a});
+  Node silu;
+  silu.op = OpKind::kActivation;
+  silu.act = ActKind::kSiLU;
+  silu.inputs = {s};
+  n.Add(silu);
+  REQUIRE(n.g.Validate().ok());
+  Features f = AnalyzeGraph(n.g);
+  const double weights = 4096.0 * 4096 + 4096;
+  CHECK(f.Get("cost_fc_weights") == weights);
+  CHECK(f.Get("cost_fc_weights_over_256k") == weights - 262144);
+  CHECK(f.Get("cost_fc_weights_over_2m") == weights - 2097152);
+  CHECK(f.Get("cost_elements_activation") == 4 * 4096.0);      // both activations
+  CHECK(f.Get("cost_elements_activation_exp") == 2 * 4096.0);  // the SiLU only
 }
 
 TEST_CASE("grouped, dilated and other kernels have their own cost terms", "[features]") {
@@ -159,6 +191,7 @@ TEST_CASE("grouped, dilated and other kernels have their own cost terms", "[feat
   n.Conv(at, 64, 4, 4, 0);                           // 4x4 patchify, stride 4
   Features f = AnalyzeGraph(n.g);
   CHECK(f.Get("cost_conv_flops_grouped") == 2 * 32.0 * 28 * 28 * 9);
+  CHECK(f.Get("cost_conv_grouped_elements") == 2 * 32.0 * 28 * 28);  // the depthwise layer's input and output
   CHECK(f.Get("cost_conv_flops_k3") == 0);
   CHECK(f.Get("cost_conv_flops_dilated") == 2 * 256.0 * 28 * 28 * 32 * 9);
   CHECK(f.Get("cost_conv_flops_dilated_ch_lt64") == f.Get("cost_conv_flops_dilated"));

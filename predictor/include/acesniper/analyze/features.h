@@ -11,7 +11,7 @@
 
 namespace acesniper {
 
-inline constexpr const char* kFeatureSchema = "acesniper.nns/v3";
+inline constexpr const char* kFeatureSchema = "acesniper.nns/v4";
 
 struct FeatureDef {
   const char* name;
