@@ -2,7 +2,7 @@
 """What limits LayerCost+HRM on a held-out platform, and which corrections of its mixture help.
 
 Re-implements the cost prior in numpy (docs/model.md: per training platform a non-negative
-additive model over the cost terms (67 in schema v2, 102 in v3), fitted on relative error by projected gradient; a held-out
+additive model over the cost terms (67 in schema v2, 102 in v3, 108 in v4), fitted on relative error by projected gradient; a held-out
 platform gets non-negative mixture weights fitted to its d reference latencies), on one machine's
 stores, with the split of `acesniper evaluate` (every fifth generated network and the zoo are
 tests; the reference pool is the reference set v2, then training networks). Then:
