@@ -16,6 +16,7 @@
 usage: check_manifests.py REPO_DIR EXTENDER_BINARY AGENT_BINARY
 """
 import glob
+import json
 import os
 import re
 import subprocess
@@ -229,7 +230,19 @@ def main():
     text, _ = chart_render.render_chart(CHART, [], "acesniper", "acesniper")
     check(committed.endswith(text), "manifests/acesniper.yaml is the chart's default rendering "
                                     "(else run scripts/render-manifests.sh)")
-    ns = [d for d in yaml.safe_load_all(committed) if d and d["kind"] == "Namespace"]
+    # Client-side `kubectl apply` copies each object into its last-applied-configuration
+    # annotation, and an object's annotations together may hold 256 KiB; the model ConfigMap
+    # (the shipped model and catalogue) is larger, so the manifests must be applied server-side.
+    docs = [d for d in yaml.safe_load_all(committed) if d]
+    sizes = {f"{d['kind']} {d['metadata']['name']}": len(json.dumps(d, separators=(",", ":"))) for d in docs}
+    too_big = [name for name, size in sizes.items() if size >= 256 * 1024]
+    check(not too_big or "kubectl apply --server-side -f manifests/acesniper.yaml" in committed.splitlines()[1],
+          f"manifests: {', '.join(too_big) or 'no object'} over 256 KiB, so the header says to apply server-side")
+    with open(os.path.join(REPO, "README.md")) as f:
+        readme = f.read()
+    check(not too_big or "kubectl apply --server-side -f manifests/acesniper.yaml" in readme,
+          "README: installs the manifests with server-side apply where an object is over 256 KiB")
+    ns = [d for d in docs if d["kind"] == "Namespace"]
     check(len(ns) == 1 and ns[0]["metadata"]["name"] == "acesniper", "manifests/ creates the namespace")
     for d in ns:
         validate(d, "manifests")
