@@ -3,10 +3,26 @@
 #include <algorithm>
 #include <cmath>
 
+#include <boost/math/distributions/students_t.hpp>
+
 #include "acesniper/analyze/features.h"
 #include "acesniper/model/stats.h"
 
 namespace acesniper {
+
+namespace {
+
+// The |t| a correlation must reach over n points for the best of `features` tries to be
+// significant at `alpha` overall: Student's t with n - 2 degrees of freedom at alpha / features,
+// two-sided (Bonferroni).
+double FeatureThreshold(size_t n, size_t features, double alpha) {
+  if (n < 3 || features == 0 || !(alpha > 0)) return INFINITY;
+  if (alpha >= 1) return 0;
+  const boost::math::students_t dist(static_cast<double>(n - 2));
+  return boost::math::quantile(boost::math::complement(dist, alpha / (2.0 * static_cast<double>(features))));
+}
+
+}  // namespace
 
 void TimeSpinner::Observe(const std::vector<double>& features, double predicted_ms, double measured_ms) {
   if (!(predicted_ms > 0) || !(measured_ms > 0) || !std::isfinite(predicted_ms) || !std::isfinite(measured_ms)) return;
@@ -52,7 +68,7 @@ void TimeSpinner::Refit() {
     }
   }
   const double t = best >= 1 ? INFINITY : best * std::sqrt(static_cast<double>(n - 2) / (1 - best * best));
-  if (column_ < 0 || !(t >= options_.min_feature_t)) {
+  if (column_ < 0 || !(t >= FeatureThreshold(n, f, options_.feature_alpha))) {
     column_ = -1;
     return;
   }

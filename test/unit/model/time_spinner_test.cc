@@ -98,4 +98,15 @@ TEST_CASE("time spinner: residuals that are only noise change nothing", "[time-s
   }
   CHECK(many.feature().empty());
   CHECK(std::fabs(std::log(many.Correct(FeaturesWith(0, 7), 20) / 20)) < 0.1);
+  // The same chance correlations pass a test that ignores how many features were tried.
+  TimeSpinnerOptions lax;
+  lax.feature_alpha = 0.05 * static_cast<double>(FeatureDefs().size());
+  TimeSpinner naive(lax);
+  SplitMix64 again(9);
+  for (int i = 0; i < 30; ++i) {
+    std::vector<double> f(FeatureDefs().size());
+    for (double& v : f) v = std::exp(10 * again.Unit());
+    naive.Observe(f, 10, 10 * std::exp(0.2 * again.Normal()));
+  }
+  CHECK_FALSE(naive.feature().empty());
 }
