@@ -4,7 +4,7 @@
 A platform's own additive model (the cost prior's form: non-negative weights on the cost terms,
 fitted on relative error to its training networks; docs/tools/transfer_study.py --ceiling) is a
 sum over terms, and every term belongs to one layer kind (convolution FLOPs to convolutions,
-cost_elements_batchnorm and count_batchnorm to batch norm, flops_fc to the classifier, ...). So
+cost_elements_batchnorm and count_batchnorm to batch norm, cost_fc_weights to the classifier, ...). So
 its prediction of a network splits into a price per layer kind. This tool compares that price
 with the time the network really spends in each kind: it profiles the TorchScript file in this
 process (PyTorch's profiler, one thread, oneDNN on: the software path of torch-eager-1t), sums
@@ -49,7 +49,7 @@ TERM_KIND = {
     "cost_elements_pool": "pool", "count_pool_avg": "pool", "count_pool_max": "pool",
     "cost_elements_softmax": "softmax", "count_softmax": "softmax",
     "cost_elements_matmul": "matmul", "flops_matmul": "matmul", "count_matmul": "matmul",
-    "cost_elements_fc": "fc", "flops_fc": "fc", "count_fc": "fc",
+    "cost_elements_fc": "fc", "count_fc": "fc",
     "cost_elements_layout": "layout", "count_layout": "layout",
     "cost_elements_other": "other", "count_other": "other",
     "cost_elements_activation_exp": "activation", "cost_elements_pool_window": "pool",  # schema v4

@@ -34,7 +34,7 @@ import numpy as np
 
 from feature_ceiling import additive_weights, score as feature_score
 
-EXTRA_TERMS = ["flops_fc", "flops_matmul", "struct_layers", "count_fc", "count_batchnorm", "count_layernorm",
+EXTRA_TERMS = ["flops_matmul", "struct_layers", "count_fc", "count_batchnorm", "count_layernorm",
                "count_activation", "count_add", "count_mul", "count_concat", "count_pool_avg", "count_pool_max",
                "count_softmax", "count_matmul", "count_other", "count_layout"]
 FAMILIES = {  # cost_prior.cc: CostTermFamily

@@ -176,6 +176,7 @@ const std::vector<FeatureDef> kDefs = {
     {"cost_elements_activation_exp", "layer cost", "cost_elements_activation of sigmoid, tanh, SiLU and GELU (schema v4)"},
     {"cost_elements_pool_window", "layer cost", "elements windowed and adaptive pooling read: output elements x window (schema v4)"},
     {"cost_fc_weights", "layer cost", "fully connected weights and biases (schema v4)"},
+    {"cost_fc_reuse_flops", "layer cost", "fully connected FLOPs beyond two per weight: 2 x (multiply-adds - weights) per layer, at least 0 (schema v4)"},
     {"cost_fc_weights_over_256k", "layer cost", "... of each layer beyond its first 256 Ki (2^18)"},
     {"cost_fc_weights_over_2m", "layer cost", "... beyond its first 2 Mi (2^21)"},
 };

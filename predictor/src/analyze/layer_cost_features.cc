@@ -59,6 +59,10 @@ void AddKindSpecificTerms(const Graph& g, const Node& nd, double elements,
                           const std::function<double&(const char*)>& at) {
   if (nd.op == OpKind::kLinear) {
     const double weights = static_cast<double>(NodeParams(g, nd));
+    // FLOPs beyond one multiply-add per weight read: 0 for a batch-1 classifier (a product of a
+    // vector and the matrix), most of a transformer's products (each weight used once a token).
+    // flops_fc prices both alike, which a platform trained on classifiers alone cannot separate.
+    at("cost_fc_reuse_flops") += std::max(0.0, 2.0 * static_cast<double>(NodeMacs(g, nd)) - 2.0 * weights);
     at("cost_fc_weights") += weights;
     at("cost_fc_weights_over_256k") += std::max(0.0, weights - 262144.0);
     at("cost_fc_weights_over_2m") += std::max(0.0, weights - 2097152.0);

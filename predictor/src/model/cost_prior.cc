@@ -15,7 +15,10 @@ std::vector<std::string> BuildCostTermNames() {
   std::vector<std::string> names;
   for (const FeatureDef& d : FeatureDefs())
     if (IsLayerCostFeature(d)) names.push_back(d.name);
-  for (const char* n : {"flops_fc", "flops_matmul", "struct_layers", "count_fc", "count_batchnorm", "count_layernorm",
+  // Fully connected FLOPs enter as cost_fc_reuse_flops (a layer cost term, schema v4), not as
+  // flops_fc: a platform trained on batch-1 classifiers alone would price a transformer's
+  // products by the FLOPs of its weight reads (docs/model.md, "Training on both machines").
+  for (const char* n : {"flops_matmul", "struct_layers", "count_fc", "count_batchnorm", "count_layernorm",
                         "count_activation", "count_add", "count_mul", "count_concat", "count_pool_avg", "count_pool_max",
                         "count_softmax", "count_matmul", "count_other", "count_layout"})
     names.push_back(n);

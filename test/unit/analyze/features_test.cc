@@ -152,6 +152,7 @@ TEST_CASE("layer cost terms of the hand-worked network", "[features]") {
   // Schema v4: the classifier's 65,000 weights are below both steps; ReLU is no exponential; the
   // 3x3 max pool reads 9 elements per output, the global pool is not windowed.
   CHECK(f.Get("cost_fc_weights") == 65000);
+  CHECK(f.Get("cost_fc_reuse_flops") == 0);  // batch 1: 64,000 multiply-adds, 65,000 weights
   CHECK(f.Get("cost_fc_weights_over_256k") == 0);
   CHECK(f.Get("cost_fc_weights_over_2m") == 0);
   CHECK(f.Get("cost_elements_activation_exp") == 0);
@@ -181,6 +182,19 @@ TEST_CASE("schema v4 terms: big classifiers, exponential activations", "[feature
   CHECK(f.Get("cost_fc_weights_over_2m") == weights - 2097152);
   CHECK(f.Get("cost_elements_activation") == 4 * 4096.0);      // both activations
   CHECK(f.Get("cost_elements_activation_exp") == 2 * 4096.0);  // the SiLU only
+  CHECK(f.Get("cost_fc_reuse_flops") == 0);  // one row: each weight used once
+
+  Net tokens;  // ten tokens of 64 through a 64 -> 32 layer: each weight used ten times
+  REQUIRE(tokens.g.AddInput({1, 10, 64}).ok());
+  Node proj;
+  proj.op = OpKind::kLinear;
+  proj.inputs = {0};
+  proj.out_features = 32;
+  tokens.Add(proj);
+  REQUIRE(tokens.g.Validate().ok());
+  Features t = AnalyzeGraph(tokens.g);
+  CHECK(t.Get("cost_fc_weights") == 64 * 32 + 32);
+  CHECK(t.Get("cost_fc_reuse_flops") == 2.0 * (10 * 64 * 32) - 2.0 * (64 * 32 + 32));
 }
 
 TEST_CASE("grouped, dilated and other kernels have their own cost terms", "[features]") {
