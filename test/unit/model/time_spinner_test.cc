@@ -89,24 +89,22 @@ TEST_CASE("time spinner: residuals that are only noise change nothing", "[time-s
   CHECK(few.Correct(FeaturesWith(0, 7), 20) == 20);
   // Thirty tasks, every feature random and the error unrelated to all of them: the best of the
   // chance correlations is not significant, so no feature's line is fitted.
+  auto chance_feedback = [](TimeSpinner& s) {
+    SplitMix64 rng(9);
+    for (int i = 0; i < 30; ++i) {
+      std::vector<double> f(FeatureDefs().size());
+      for (double& v : f) v = std::exp(10 * rng.Unit());
+      s.Observe(f, 10, 10 * std::exp(0.2 * rng.Normal()));
+    }
+  };
   TimeSpinner many;
-  SplitMix64 rng(9);
-  for (int i = 0; i < 30; ++i) {
-    std::vector<double> f(FeatureDefs().size());
-    for (double& v : f) v = std::exp(10 * rng.Unit());
-    many.Observe(f, 10, 10 * std::exp(0.2 * rng.Normal()));
-  }
+  chance_feedback(many);
   CHECK(many.feature().empty());
   CHECK(std::fabs(std::log(many.Correct(FeaturesWith(0, 7), 20) / 20)) < 0.1);
   // The same chance correlations pass a test that ignores how many features were tried.
   TimeSpinnerOptions lax;
   lax.feature_alpha = 0.05 * static_cast<double>(FeatureDefs().size());
   TimeSpinner naive(lax);
-  SplitMix64 again(9);
-  for (int i = 0; i < 30; ++i) {
-    std::vector<double> f(FeatureDefs().size());
-    for (double& v : f) v = std::exp(10 * again.Unit());
-    naive.Observe(f, 10, 10 * std::exp(0.2 * again.Normal()));
-  }
+  chance_feedback(naive);
   CHECK_FALSE(naive.feature().empty());
 }
