@@ -13,7 +13,7 @@ source "$(dirname "$0")/expect.sh"
 "$BIN" generate --count 30 --seed 20261126 --max-flops 4e9 --out "$work/ref" --format none >/dev/null
 "$BIN" generate --count 6 --seed 20261126 --max-flops 4e9 --extended --out "$work/refx" --format none >/dev/null
 "$BIN" generate --count 60 --seed 1 --out "$work/gen" --format none >/dev/null
-"$BIN" generate --count 1 --seed 7 --first 3 --out "$work/new" --format onnx >/dev/null
+"$BIN" generate --count 2 --seed 7 --first 3 --out "$work/new" --format onnx >/dev/null
 /usr/bin/python3 - "$work" <<'PY'
 import json, math, sys
 work = sys.argv[1]
@@ -62,6 +62,10 @@ expect "hrm" ok "30 of 30 reference networks" -- "$BIN" hrm --model "$work/model
 expect "hrm: unknown platform" error "no measurements of platform" -- "$BIN" hrm --model "$work/model.json" --data "$work/ref.csv" --platform tpu
 expect "predict" ok "npu-c" -- "$BIN" predict --model "$work/model.json" --hrm "$work/npu-c.json" --hrm "$work/cpu-a.json" "$work/new/gen-7-3.onnx"
 expect "predict --json" ok '"latency_ms"' -- "$BIN" predict --model "$work/model.json" --hrm "$work/npu-c.json" --json "$work/new/gen-7-3.onnx"
+# Each --hrm takes one file: the model files after the last one are models, not HRM vectors
+# (scripts/main-job.sh calls it this way).
+expect "predict: --hrm twice, then two model files" ok "gen-7-4 " -- "$BIN" predict --model "$work/model.json" \
+  --hrm "$work/npu-c.json" --hrm "$work/cpu-a.json" "$work/new/gen-7-3.onnx" "$work/new/gen-7-4.onnx"
 echo '{"schema": "acesniper.hrm/v1"' >"$work/bad-hrm.json"
 expect "predict: malformed HRM" error "not valid JSON" -- "$BIN" predict --model "$work/model.json" --hrm "$work/bad-hrm.json" "$work/new/gen-7-3.onnx"
 /usr/bin/python3 -c "import json,sys; j=json.load(open(sys.argv[1])); j['spec']='0000000000000000'; json.dump(j, open(sys.argv[2],'w'))" "$work/npu-c.json" "$work/foreign.json"

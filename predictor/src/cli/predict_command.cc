@@ -98,7 +98,9 @@ void AddPredictCommand(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("predict", "predict the latency of model files on platforms given by HRM vectors");
   cmd->add_option("files", a->files, "model files (.pt TorchScript, .onnx)")->required();
   cmd->add_option("--model", a->model, "latency model (default: the shipped one)");
-  cmd->add_option("--hrm", a->hrm_files, "HRM vector JSON, repeatable (default: the shipped ones)");
+  // One file per --hrm: a vector option would otherwise take the model files after it as HRM files.
+  cmd->add_option("--hrm", a->hrm_files, "HRM vector JSON, one per --hrm, repeatable (default: the shipped ones)")
+      ->allow_extra_args(false);
   cmd->add_option("--input-shape", a->input_shape, "N,C,H,W (default: the file's own, else 1,3,224,224)");
   cmd->add_flag("--json", a->json, "JSON array of predictions");
   cmd->callback([a, &exit_code]() { exit_code = RunPredict(*a); });
