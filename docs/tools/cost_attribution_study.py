@@ -27,12 +27,12 @@ import glob
 import os
 import re
 import statistics
-import subprocess
 import sys
 
 import numpy as np
 
-from feature_ceiling import LAYER, additive_weights
+from conv_time_study import conv_layers
+from feature_ceiling import additive_weights
 from transfer_study import load, split
 
 KINDS = ["conv", "batchnorm", "activation", "add", "mul", "concat", "pool", "fc", "matmul", "softmax",
@@ -87,18 +87,6 @@ def op_kind(name):
         if pattern.search(name):
             return kind
     return "other"
-
-
-def input_shape(acesniper, path):
-    """The network's input shape, from `acesniper analyze --layers`."""
-    out = subprocess.run([acesniper, "analyze", "--layers", path], capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError("acesniper analyze %s: %s" % (path, out.stderr.strip()[:200]))
-    for line in out.stdout.splitlines():
-        m = LAYER.match(line)
-        if m and m.group(2) == "input":
-            return [int(v) for v in m.group(4).split(",")]
-    raise RuntimeError("%s: no input layer in the analyzer's output" % path)
 
 
 def top_operator_events(events):
@@ -191,7 +179,7 @@ def main():
     for i, f in enumerate(files):
         name = os.path.basename(f)[:-3]
         try:
-            prof, others = profile(torch, f, input_shape(args.acesniper, f), args.runs)
+            prof, others = profile(torch, f, conv_layers(args.acesniper, f)[0], args.runs)
         except RuntimeError as e:
             print("skipped: %s" % e, file=sys.stderr)
             continue

@@ -40,7 +40,7 @@ EXTRA_TERMS = ["flops_matmul", "struct_layers", "count_fc", "count_batchnorm", "
 FAMILIES = {  # cost_prior.cc: CostTermFamily
     "conv": lambda t: t.startswith("cost_conv_"),
     "elementwise": lambda t: t.startswith("cost_elements_"),
-    "fc_matmul": lambda t: t in ("flops_fc", "flops_matmul") or t.startswith("cost_fc_"),
+    "fc_matmul": lambda t: t == "flops_matmul" or t.startswith("cost_fc_"),
     "per_layer": lambda t: t.startswith("count_") or t == "struct_layers",
 }
 

@@ -65,7 +65,7 @@ int CostTermFamily(const std::string& term) {
   if (std::find(terms.begin(), terms.end(), term) == terms.end()) return -1;
   if (StartsWith(term, "cost_conv_")) return 0;
   if (StartsWith(term, "cost_elements_")) return 1;
-  if (term == "flops_fc" || term == "flops_matmul" || StartsWith(term, "cost_fc_")) return 2;
+  if (term == "flops_matmul" || StartsWith(term, "cost_fc_")) return 2;
   return 3;  // layer counts: a fixed cost per layer
 }
 
