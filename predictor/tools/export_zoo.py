@@ -94,7 +94,8 @@ def main():
     ap.add_argument("--all-classification", action="store_true",
                     help="every classification model torchvision has")
     ap.add_argument("--skip-existing", action="store_true",
-                    help="keep models already in OUT_DIR's manifest whose files exist")
+                    help="keep models already in OUT_DIR's manifest whose files exist (also those "
+                         "not asked for this time: the manifest lists what the directory holds)")
     args = ap.parse_args()
     names = ZOO
     if args.all_classification:
@@ -124,6 +125,12 @@ def main():
             continue
         manifest["models"].append(entry)
         print(f"export_zoo: {name}: {entry['params']} params, {time.time() - t0:.1f} s", flush=True)
+    # Models exported by an earlier call with another --models list stay listed, so that a small
+    # test export into a directory holding the whole zoo does not hide the rest.
+    for name, old in previous.items():
+        if name not in names and all(os.path.exists(os.path.join(args.out_dir, old[k]))
+                                     for k in ("torchscript", "onnx")):
+            manifest["models"].append(old)
     tmp = manifest_path + ".tmp"
     with open(tmp, "w") as f:
         json.dump(manifest, f, indent=1)
