@@ -45,8 +45,9 @@ FAMILIES = {  # cost_prior.cc: CostTermFamily
 }
 
 
-def load(store_dir, features, add_terms=()):
-    rows = list(csv.DictReader(gzip.open(features, "rt")))
+def load(store_dir, features, add_terms=(), extra_stores=()):
+    rows = [r for path in ([features] if isinstance(features, str) else features)
+            for r in csv.DictReader(gzip.open(path, "rt") if path.endswith(".gz") else open(path))]
     header = list(rows[0].keys())
     missing = [c for c in add_terms if c not in header]
     if missing:
@@ -57,10 +58,9 @@ def load(store_dir, features, add_terms=()):
     f = {r["network"]: np.log1p(np.maximum(0, np.array([float(r[c]) for c in names]))) for r in rows}
     params = {r["network"]: float(r["params_total"]) for r in rows}
     lat, plats = {}, []
-    for s in ["reference", "generated", "extended", "zoo"]:
-        if not os.path.exists("%s/%s.csv.gz" % (store_dir, s)):
-            continue  # the first machine has no extended store
-        for r in csv.DictReader(gzip.open("%s/%s.csv.gz" % (store_dir, s), "rt")):
+    paths = ["%s/%s.csv.gz" % (store_dir, s) for s in ["reference", "generated", "extended", "zoo"]]
+    for path in [p for p in paths if os.path.exists(p)] + list(extra_stores):  # no extended store on the first machine
+        for r in csv.DictReader(gzip.open(path, "rt") if path.endswith(".gz") else open(path)):
             if r["batch"] != "1" or r["status"] != "ok" or r["network"] not in t:
                 continue
             if r["platform"] not in plats:
@@ -82,11 +82,13 @@ def reference_set_v2():  # reference_set.cc: three Table IV networks, then one e
     return out
 
 
-def split(lat):
+def split(lat, architectures=()):
     pool = [n for n in reference_set_v2() if n in lat]
     train, test = list(pool), []
     for n in lat:
         m = re.match(r"genx?-(\d+)-(\d+)$", n)
+        if n in architectures:
+            continue
         if not m:
             test.append(n)
         elif m.group(1) == "20261126":
@@ -256,10 +258,50 @@ def corrections(a, terms, t, f, lat, plats, pool, train, test):
         print("d %3d  %-36s random %5.1f / %5.1f   zoo %5.1f / %5.1f" % ((d, name) + tuple(np.mean(v, 0))))
 
 
+def architecture_references(a, terms, t, lat, plats, pool, train, test, archs):
+    """Real architectures (torchvision models outside the zoo) as reference networks of the
+    held-out platform (m of the d), and/or as training networks of the basis models."""
+    groups = [[j for j, n in enumerate(terms) if inside(n)] for inside in FAMILIES.values()]
+    out = {}
+    for h in plats:
+        tests = [n for n in test if h in lat[n]]
+        tt, yt = np.array([t[n] for n in tests]), np.array([lat[n][h] for n in tests])
+        table_iv, zoo = sets(tests)
+        for basis_train in ("random", "random + architectures"):
+            nets = train + (list(archs) if basis_train != "random" else [])
+            w_k, b_k = zip(*[additive_weights(np.array([t[n] for n in nets if k in lat[n]]),
+                                                  np.array([lat[n][k] for n in nets if k in lat[n]]))
+                             for k in plats if k != h])
+            w_k, b_k = np.array(w_k), np.array(b_k)
+            for d in a.d:
+                for m in a.arch_refs:
+                    refs = [n for n in pool[:d - m] if h in lat[n]] + [n for n in archs[:m] if h in lat[n]]
+                    tr, yr = np.array([t[n] for n in refs]), np.array([lat[n][h] for n in refs])
+                    mix, mix0 = additive_weights(tr @ w_k.T + b_k, yr, lam=1e-3)
+                    w, b = mix @ w_k, mix0 + mix @ b_k
+                    mr, mt = tr @ w + b, tt @ w + b
+                    share = np.stack([(tr * w)[:, g].sum(1) for g in groups], 1) / yr[:, None]
+                    e = np.linalg.solve(share.T @ share + 3 * np.eye(len(groups)), share.T @ ((yr - mr) / yr))
+                    tcols = np.stack([(tt * w)[:, g].sum(1) for g in groups], 1)
+                    p = np.maximum(mt + tcols @ np.maximum(e, -0.9), 1e-3)
+                    key = (d, m, basis_train)
+                    out.setdefault(key, []).append(score(p[table_iv], yt[table_iv]) + score(p[zoo], yt[zoo]))
+                    print("%-24s d %3d  architecture refs %2d  bases on %-22s random %5.1f / %5.1f   zoo %5.1f / %5.1f"
+                          % ((h, d, m, basis_train) + out[key][-1]), flush=True)
+    for (d, m, basis_train), v in sorted(out.items()):
+        print("mean  d %3d  architecture refs %2d  bases on %-22s random %5.1f / %5.1f   zoo %5.1f / %5.1f"
+              % ((d, m, basis_train) + tuple(np.mean(v, 0))))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--store-dir", default="data/zen4")
-    ap.add_argument("--features", default="data/features.csv.gz")
+    ap.add_argument("--features", action="append",
+                    help="feature table (repeatable; default data/features.csv.gz)")
+    ap.add_argument("--architectures", action="append", default=[],
+                    help="store of real architectures outside the zoo (repeatable); with --arch-refs")
+    ap.add_argument("--arch-refs", type=lambda s: [int(x) for x in s.split(",")], default=None,
+                    help="with --architectures: how many of the d references are architectures (e.g. 0,5,10)")
     ap.add_argument("--ceiling", action="store_true")
     ap.add_argument("--mlp", action="store_true", help="with --ceiling: also the MLP (2 min)")
     ap.add_argument("--zoo-models", action="store_true", help="with --ceiling: each zoo model's ratio per platform")
@@ -273,14 +315,22 @@ def main():
     ap.add_argument("--lam-basis", type=lambda s: [float(x) for x in s.split(",")], default=[0.1, 0.3, 1],
                     help="penalties of the family x basis deviations")
     a = ap.parse_args()
-    terms, t, f, lat, plats, params = load(a.store_dir, a.features, a.add_terms)
-    pool, train, test = split(lat)
+    terms, t, f, lat, plats, params = load(a.store_dir, a.features or ["data/features.csv.gz"], a.add_terms,
+                                           a.architectures)
+    archs = sorted({r["network"] for path in a.architectures for r in csv.DictReader(
+        gzip.open(path, "rt") if path.endswith(".gz") else open(path)) if r["network"] in lat})
+    # a fixed order that spreads the sizes: by parameters, alternately from the small and the large end
+    by_size = sorted(archs, key=lambda n: params[n])
+    archs = [by_size[i // 2] if i % 2 == 0 else by_size[-(i // 2) - 1] for i in range(len(by_size))]
+    pool, train, test = split(lat, set(archs))
     if a.ceiling:
         ceiling(a, terms, t, f, lat, plats, train, test, params)
     if a.corrections:
         corrections(a, terms, t, f, lat, plats, pool, train, test)
-    if not (a.ceiling or a.corrections):
-        ap.error("give --ceiling and/or --corrections")
+    if a.arch_refs is not None:
+        architecture_references(a, terms, t, lat, plats, pool, train, test, archs)
+    if not (a.ceiling or a.corrections or a.arch_refs is not None):
+        ap.error("give --ceiling, --corrections and/or --arch-refs")
 
 
 if __name__ == "__main__":
