@@ -267,8 +267,9 @@ def architecture_references(a, terms, t, lat, plats, pool, train, test, archs):
         tests = [n for n in test if h in lat[n]]
         tt, yt = np.array([t[n] for n in tests]), np.array([lat[n][h] for n in tests])
         table_iv, zoo = sets(tests)
-        for basis_train in ("random", "random + architectures"):
-            nets = train + (list(archs) if basis_train != "random" else [])
+        for basis_train in ("random", "random + architectures", "random + architectures x20"):
+            # x20: each architecture counts 20 times, so that 20 of them weigh against ~4,000 random networks
+            nets = train + list(archs) * {"random": 0, "random + architectures": 1}.get(basis_train, 20)
             w_k, b_k = zip(*[additive_weights(np.array([t[n] for n in nets if k in lat[n]]),
                                                   np.array([lat[n][k] for n in nets if k in lat[n]]))
                              for k in plats if k != h])
@@ -286,10 +287,10 @@ def architecture_references(a, terms, t, lat, plats, pool, train, test, archs):
                     p = np.maximum(mt + tcols @ np.maximum(e, -0.9), 1e-3)
                     key = (d, m, basis_train)
                     out.setdefault(key, []).append(score(p[table_iv], yt[table_iv]) + score(p[zoo], yt[zoo]))
-                    print("%-24s d %3d  architecture refs %2d  bases on %-22s random %5.1f / %5.1f   zoo %5.1f / %5.1f"
+                    print("%-24s d %3d  architecture refs %2d  bases on %-26s random %5.1f / %5.1f   zoo %5.1f / %5.1f"
                           % ((h, d, m, basis_train) + out[key][-1]), flush=True)
     for (d, m, basis_train), v in sorted(out.items()):
-        print("mean  d %3d  architecture refs %2d  bases on %-22s random %5.1f / %5.1f   zoo %5.1f / %5.1f"
+        print("mean  d %3d  architecture refs %2d  bases on %-26s random %5.1f / %5.1f   zoo %5.1f / %5.1f"
               % ((d, m, basis_train) + tuple(np.mean(v, 0))))
 
 

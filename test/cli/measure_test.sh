@@ -57,9 +57,11 @@ expect "resume skips everything done" ok "7 already measured" -- \
   --out "$work/m.csv" --resume
 check "no duplicate rows after resume" "len(rows) == 7"
 
-# Kill the whole run mid-way, then resume: every network exactly once.
-"$BIN" measure --platform slow-tool --platforms-file "$work/platforms.json" --generate 30 --seed 2 --max-flops 1e8 \
-  --out "$work/k.csv" >/dev/null 2>&1 &
+# Kill the whole run mid-way, then resume: every network exactly once. The workers' scratch
+# directory goes under $TMPDIR, and a killed run leaves it there.
+mkdir "$work/tmp"
+TMPDIR="$work/tmp" "$BIN" measure --platform slow-tool --platforms-file "$work/platforms.json" --generate 30 --seed 2 \
+  --max-flops 1e8 --out "$work/k.csv" >/dev/null 2>&1 &
 victim=$!
 for _ in $(seq 1200); do  # kill once a few rows are in (rows land per block of 24 after 3 visits: slow under load)
   [ -f "$work/k.csv" ] && [ "$(wc -l <"$work/k.csv")" -gt 3 ] && break
@@ -68,12 +70,15 @@ done
 kill -9 $victim
 wait $victim 2>/dev/null
 expect "killed run kept some rows" ok "" -- test "$(wc -l <"$work/k.csv")" -gt 2
+expect "scratch directory under TMPDIR" ok "acesniper-measure-" -- ls "$work/tmp"
 expect "resume after kill" ok "slow-tool" -- "$BIN" measure --platform slow-tool --platforms-file "$work/platforms.json" \
   --generate 30 --seed 2 --max-flops 1e8 --out "$work/k.csv" --resume
 check "30 networks exactly once" "len(rows) == 30 and len({r['network_hash'] for r in rows}) == 30" "$work/k.csv"
 
 # Bad input.
 expect "no source" error "exactly one of" -- "$BIN" measure --platform torch-eager-1t --out "$work/x.csv"
+expect "TMPDIR not a directory" error "TMPDIR '$work/k.csv' is not a directory" -- \
+  env TMPDIR="$work/k.csv" "$BIN" measure --platform fake-npu --platforms-file "$work/platforms.json" --generate 1 --out "$work/t.csv"
 expect "unknown platform" error "no platform 'tpu'" -- "$BIN" measure --platform tpu --generate 1 --out "$work/x.csv"
 # torch-bf16-2t needs avx512_bf16 or amx_bf16: refused with the reason where the CPU lacks them,
 # measured where it has them (an AMD EPYC Zen 4 does).

@@ -19,6 +19,7 @@ import glob
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -200,6 +201,7 @@ def check_rendering(text, label, values):
                                 os.path.join(work, "platforms.json")], capture_output=True, text=True)
             platform = yaml.safe_load(cm["data"]["agent.yaml"])["platform"]
             check(p.returncode == 0 and platform in p.stdout, f"{label}: {name} platforms.json parses and defines {platform}")
+    shutil.rmtree(work, ignore_errors=True)
     model_cm = [cm for cm in cms.values() if "latency-model.json" in cm.get("data", {})]
     for cm in model_cm:
         size = sum(len(v.encode()) for v in cm["data"].values())

@@ -1,7 +1,10 @@
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -121,10 +124,19 @@ int RunMeasure(const MeasureArgs& a) {
   if (store->torn_bytes_dropped() > 0)
     std::cerr << me << "dropped a torn last row (" << store->torn_bytes_dropped() << " bytes) of '" << a.out
               << "'; that network is measured again\n";
-  char scratch_template[] = "/tmp/acesniper-measure-XXXXXX";
-  const char* scratch = ::mkdtemp(scratch_template);
+  // The workers' scratch files go under $TMPDIR (default /tmp); removed at the end, left behind
+  // only when the run is killed.
+  const fs::path tmp_dir = fs::temp_directory_path(ec);
+  if (ec) {
+    const char* env = std::getenv("TMPDIR");
+    std::cerr << me << "TMPDIR '" << (env ? env : "") << "' is not a directory: " << ec.message() << "\n";
+    return 1;
+  }
+  std::string scratch_template = (tmp_dir / "acesniper-measure-XXXXXX").string();
+  const char* scratch = ::mkdtemp(scratch_template.data());
   if (!scratch) {
-    std::cerr << me << "cannot create a scratch directory in /tmp\n";
+    std::cerr << me << "cannot create a scratch directory in " << tmp_dir.string() << ": " << std::strerror(errno)
+              << " (set TMPDIR to another directory)\n";
     return 1;
   }
   std::string self = fs::read_symlink("/proc/self/exe", ec).string();

@@ -4,12 +4,13 @@
 #include <catch2/catch.hpp>
 
 #include "agent/agent_state.h"
+#include "temp_dir.h"
 
 using namespace acesniper::agent;
 
 TEST_CASE("Agent state round-trips and replaces atomically") {
-  const std::string path = "/tmp/acesniper-agent-state-test.json";
-  std::remove(path.c_str());
+  acesniper::testing::TempDir dir;
+  const std::string path = dir.File("agent-state.json");
   CHECK(LoadAgentState(path).status().code() == acesniper::Status::Code::kNotFound);
   AgentState s;
   s.node = "n1";
@@ -32,7 +33,8 @@ TEST_CASE("Agent state round-trips and replaces atomically") {
 }
 
 TEST_CASE("A corrupt or foreign state file is an error naming the file") {
-  const std::string path = "/tmp/acesniper-agent-state-bad.json";
+  acesniper::testing::TempDir dir;
+  const std::string path = dir.File("agent-state-bad.json");
   for (const char* text : {"{not json", "[]", R"({"schema":"other/v1"})", R"({"schema":"acesniper.agent-state/v1","node":1})"}) {
     std::ofstream(path) << text;
     auto s = LoadAgentState(path);

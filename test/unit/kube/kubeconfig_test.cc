@@ -5,13 +5,20 @@
 #include <catch2/catch.hpp>
 
 #include "acesniper/kube/kubeconfig.h"
+#include "temp_dir.h"
 
 using namespace acesniper::kube;
 
 namespace {
 
+// The kubeconfig files live in one directory per test run, removed at exit.
+const acesniper::testing::TempDir& Dir() {
+  static const acesniper::testing::TempDir dir;
+  return dir;
+}
+
 std::string WriteTemp(const std::string& name, const std::string& text) {
-  std::string path = "/tmp/acesniper-kubeconfig-test-" + name;
+  std::string path = Dir().File("kubeconfig-" + name);
   std::ofstream(path) << text;
   return path;
 }
@@ -36,8 +43,8 @@ users:
   REQUIRE(c.ok());
   CHECK(c->url == "https://10.0.0.1:6443");
   CHECK(c->ca_pem == "-----BEGIN X-----");
-  CHECK(c->token_file == "/tmp/token.txt");  // relative to the kubeconfig's directory
-  CHECK(c->client_cert_file == "/tmp/certs/agent.crt");
+  CHECK(c->token_file == Dir().File("token.txt"));  // relative to the kubeconfig's directory
+  CHECK(c->client_cert_file == Dir().File("certs/agent.crt"));
   CHECK(c->client_key_file == "/abs/agent.key");
   auto other = LoadKubeconfig(path, "other");
   CHECK_FALSE(other.ok());  // its user does not exist
