@@ -112,6 +112,32 @@ expect "evaluate: an unknown training platform" error "training platform 'cpu-z'
 expect "evaluate: a drift from a platform to itself is skipped with the reason" ok "the stale and the new platform are the same" -- \
   "$BIN" evaluate --data "$work/ref.csv" --data "$work/gen.csv" --features "$work/features.csv" --out-dir "$work/eval6" \
   --d 10 --baseline-d 10 --methods FLOPs --drift-from cpu-a --drift-to cpu-a
+# The noise floor: a second pass 8 % slower, in two stores (--noise is repeatable), scored per set
+# and shown under each set's table.
+/usr/bin/python3 - "$work" <<'PY'
+import csv, sys
+work = sys.argv[1]
+rows = list(csv.DictReader(open(f"{work}/gen.csv")))
+for i, part in enumerate((rows[:60], rows[60:])):
+    with open(f"{work}/noise{i}.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()), lineterminator="\n")
+        w.writeheader()
+        for r in part:
+            if r["status"] == "ok":
+                r["median_ms"] = "%.6f" % (1.08 * float(r["median_ms"]))
+            w.writerow(r)
+PY
+expect "evaluate --noise, two stores" ok "wrote" -- "$BIN" evaluate --data "$work/ref.csv" --data "$work/gen.csv" \
+  --features "$work/features.csv" --out-dir "$work/eval7" --d 10 --baseline-d 10 --methods FLOPs \
+  --noise "$work/noise0.csv" --noise "$work/noise1.csv"
+expect "evaluate --noise: the floor under the random networks' table" ok \
+  "^| noise floor: a second pass, 3 of the platforms | 8.0 % | 100.0 % | 100.0 % | - |$" -- cat "$work/eval7/evaluation.md"
+expect "evaluate --noise: per platform and set in the JSON" ok "^\\[('cpu-a', 'random', 0.08)" -- /usr/bin/python3 -c \
+  'import json, sys; print([(n["platform"], n["set"], round(n["mape"], 3)) for n in json.load(open(sys.argv[1]))["noise_floor"]])' \
+  "$work/eval7/evaluation.json"
+expect "evaluate --noise: overlapping second-pass stores" error "twice" -- "$BIN" evaluate --data "$work/ref.csv" \
+  --data "$work/gen.csv" --features "$work/features.csv" --out-dir "$work/eval8" --d 10 --baseline-d 10 --methods FLOPs \
+  --noise "$work/noise0.csv" --noise "$work/noise0.csv"
 expect "evaluate: unknown method" error "known methods" -- "$BIN" evaluate --data "$work/ref.csv" --features "$work/features.csv" \
   --out-dir "$work/eval2" --methods Magic
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -296,27 +297,33 @@ std::vector<NoiseFloor> MeasureNoiseFloor(const LatencyDataset& first, const Lat
   for (size_t p = 0; p < second.platforms.size(); ++p) {
     int q = first.FindPlatform(second.platforms[p]);
     if (q < 0) continue;
-    NoiseFloor n;
-    n.platform = second.platforms[p];
-    std::vector<double> diffs;
+    std::map<std::string, std::vector<double>> diffs;  // by set, in set name order
     for (size_t i = 0; i < second.networks.size(); ++i) {
       int j = first.FindNetwork(second.networks[i].network);
       if (j < 0) continue;
       double a = first.latency_ms(j, q), b = second.latency_ms(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(p));
       if (!std::isfinite(a) || !std::isfinite(b)) continue;
-      double diff = std::fabs(b / a - 1);
-      diffs.push_back(diff);
-      n.within_5 += diff <= 0.05;
-      n.within_10 += diff <= 0.10;
-      n.within_15 += diff <= 0.15;
+      diffs[SetOf(second.networks[i].network)].push_back(std::fabs(b / a - 1));
     }
-    n.networks = diffs.size();
-    if (n.networks == 0) continue;
-    n.within_5 /= static_cast<double>(n.networks);
-    n.within_10 /= static_cast<double>(n.networks);
-    n.within_15 /= static_cast<double>(n.networks);
-    n.median_abs_diff = MedianOf(diffs);
-    out.push_back(n);
+    for (const auto& [set, d] : diffs) {
+      NoiseFloor n;
+      n.platform = second.platforms[p];
+      n.set = set;
+      n.networks = d.size();
+      for (double diff : d) {
+        n.within_5 += diff <= 0.05;
+        n.within_10 += diff <= 0.10;
+        n.within_15 += diff <= 0.15;
+        n.mape += diff;
+      }
+      const double count = static_cast<double>(n.networks);
+      n.within_5 /= count;
+      n.within_10 /= count;
+      n.within_15 /= count;
+      n.mape /= count;
+      n.median_abs_diff = MedianOf(d);
+      out.push_back(n);
+    }
   }
   return out;
 }

@@ -15,6 +15,7 @@
 #include "acesniper/analyze/features.h"
 #include "acesniper/generate/generator.h"
 #include "acesniper/graph/graph_hash.h"
+#include "acesniper/model/evaluation.h"
 #include "acesniper/model/stats.h"
 #include "acesniper/model/trainer.h"
 
@@ -234,4 +235,49 @@ TEST_CASE("cost prior: a platform that prices layers like a mix of the training 
   CHECK((*q)[0].ms == Approx((*p)[0].ms).epsilon(1e-6));
   CHECK((*q)[0].route == PredictionRoute::kPrior);
   std::remove(path.c_str());
+}
+
+TEST_CASE("noise floor: per platform and set, the second pass scored as a prediction of the first", "[evaluation]") {
+  // Hand-made datasets: two platforms; a generated network, an extended one and a zoo model.
+  auto dataset = [](const std::vector<std::string>& names, const std::vector<std::vector<double>>& ms) {
+    LatencyDataset d;
+    d.platforms = {"p", "q"};
+    d.platform_ids = {"1", "2"};
+    for (const std::string& n : names) d.networks.push_back({n, n, {}});
+    d.latency_ms.resize(static_cast<Eigen::Index>(names.size()), 2);
+    for (size_t i = 0; i < names.size(); ++i)
+      for (size_t p = 0; p < 2; ++p) d.latency_ms(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(p)) = ms[i][p];
+    return d;
+  };
+  const double nan = std::nan("");
+  LatencyDataset first = dataset({"gen-1-0", "gen-1-1", "genx-1-0", "resnet50"},
+                                 {{10, 20}, {10, 20}, {5, nan}, {100, 50}});
+  // Second pass: gen-1-0 +4 % / -20 %, gen-1-1 -8 % / +2 %, genx-1-0 +12 % (q unmeasured in the
+  // first), resnet50 +30 % / exact; a network only in the second pass is left out.
+  LatencyDataset second = dataset({"gen-1-0", "gen-1-1", "genx-1-0", "resnet50", "gen-1-9"},
+                                  {{10.4, 16}, {9.2, 20.4}, {5.6, 7}, {130, 50}, {1, 1}});
+  std::vector<NoiseFloor> floor = MeasureNoiseFloor(first, second);
+  auto find = [&](const std::string& platform, const std::string& set) -> const NoiseFloor* {
+    for (const NoiseFloor& n : floor)
+      if (n.platform == platform && n.set == set) return &n;
+    return nullptr;
+  };
+  CHECK(floor.size() == 5);  // p: extended, random, zoo; q: random, zoo
+  const NoiseFloor* p_random = find("p", "random");
+  REQUIRE(p_random != nullptr);
+  CHECK(p_random->networks == 2);  // gen-1-9 is not in the first pass
+  CHECK(p_random->mape == Approx(0.06));
+  CHECK(p_random->within_5 == Approx(0.5));
+  CHECK(p_random->within_10 == Approx(1.0));
+  const NoiseFloor* q_random = find("q", "random");
+  REQUIRE(q_random != nullptr);
+  CHECK(q_random->mape == Approx(0.11));
+  CHECK(q_random->within_15 == Approx(0.5));
+  CHECK(find("q", "extended") == nullptr);  // no first-pass latency there
+  REQUIRE(find("p", "extended") != nullptr);
+  CHECK(find("p", "extended")->mape == Approx(0.12));
+  REQUIRE(find("p", "zoo") != nullptr);
+  CHECK(find("p", "zoo")->mape == Approx(0.30));
+  CHECK(find("p", "zoo")->within_15 == Approx(0.0));
+  CHECK(find("q", "zoo")->mape == Approx(0.0));
 }

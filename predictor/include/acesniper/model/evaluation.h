@@ -80,12 +80,14 @@ struct DriftResult {
 Result<DriftResult> EvaluateDrift(const LatencyDataset& data, const TrainOptions& train, const EvalOptions& options,
                                   const std::string& from, const std::string& to, const std::vector<int>& feedback);
 
-// Measurement repeatability of the dataset: per platform, how often two separate passes over the
-// same networks agree (the floor under any predictor's error).
+// Measurement repeatability of the dataset: per platform and test set ("random", "extended",
+// "zoo"), how often two separate passes over the same networks agree (the floor under any
+// predictor's error). mape is the second pass's error taken as a prediction of the first.
 struct NoiseFloor {
   std::string platform;
+  std::string set;
   size_t networks = 0;
-  double within_5 = 0, within_10 = 0, within_15 = 0, median_abs_diff = 0;
+  double within_5 = 0, within_10 = 0, within_15 = 0, median_abs_diff = 0, mape = 0;
 };
 std::vector<NoiseFloor> MeasureNoiseFloor(const LatencyDataset& first, const LatencyDataset& second);
 
