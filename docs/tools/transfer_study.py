@@ -12,6 +12,9 @@ tests; the reference pool is the reference set v2, then training networks). Then
                  (a log-space ridge correction on the analyzer features, a small MLP in log space);
                  with --zoo-models, each zoo model's predicted / measured ratio per platform;
                  with --by-size, that ratio by parameter count, random test networks and the zoo
+  --arch-refs    with --architectures (stores of real architectures outside the zoo): m of the d
+                 references are architectures, and/or the basis models train on them; then the
+                 own-platform ceiling with them among the training networks
   --corrections  leave one platform out: the mixture alone, then corrections fitted to the
                  held-out platform's d references: one factor per layer family (the product's
                  hk), one factor per cost term, the family factors plus a deviation per (family,
@@ -292,6 +295,18 @@ def architecture_references(a, terms, t, lat, plats, pool, train, test, archs):
     for (d, m, basis_train), v in sorted(out.items()):
         print("mean  d %3d  architecture refs %2d  bases on %-26s random %5.1f / %5.1f   zoo %5.1f / %5.1f"
               % ((d, m, basis_train) + tuple(np.mean(v, 0))))
+    # The own-platform ceiling with the architectures among each platform's training networks.
+    for times in (0, 1, 20, 100):
+        rows = []
+        for h in plats:
+            nets = [n for n in train + list(archs) * times if h in lat[n]]
+            w, b = additive_weights(np.array([t[n] for n in nets]), np.array([lat[n][h] for n in nets]))
+            tests = [n for n in test if h in lat[n]]
+            p, y = np.array([t[n] for n in tests]) @ w + b, np.array([lat[n][h] for n in tests])
+            table_iv, zoo = sets(tests)
+            rows.append(score(p[table_iv], y[table_iv]) + score(p[zoo], y[zoo]))
+        print("ceiling (own platform), architectures x%-3d in training           random %5.1f / %5.1f   zoo %5.1f / %5.1f"
+              % ((times,) + tuple(np.mean(rows, 0))))
 
 
 def main():
