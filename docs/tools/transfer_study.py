@@ -15,6 +15,9 @@ tests; the reference pool is the reference set v2, then training networks). Then
   --arch-refs    with --architectures (stores of real architectures outside the zoo): m of the d
                  references are architectures, and/or the basis models train on them; then the
                  own-platform ceiling with them among the training networks
+  --select-bases leave one platform out (--store-dir data --store-dir data/zen4: both machines'
+                 twelve other platforms as bases): all bases, or a subset chosen by 5-fold
+                 cross-validation on the d references
   --corrections  leave one platform out: the mixture alone, then corrections fitted to the
                  held-out platform's d references: one factor per layer family (the product's
                  hk), one factor per cost term, the family factors plus a deviation per (family,
@@ -48,7 +51,7 @@ FAMILIES = {  # cost_prior.cc: CostTermFamily
 }
 
 
-def load(store_dir, features, add_terms=(), extra_stores=()):
+def load(store_dirs, features, add_terms=(), extra_stores=()):
     rows = [r for path in ([features] if isinstance(features, str) else features)
             for r in csv.DictReader(gzip.open(path, "rt") if path.endswith(".gz") else open(path))]
     header = list(rows[0].keys())
@@ -61,7 +64,8 @@ def load(store_dir, features, add_terms=(), extra_stores=()):
     f = {r["network"]: np.log1p(np.maximum(0, np.array([float(r[c]) for c in names]))) for r in rows}
     params = {r["network"]: float(r["params_total"]) for r in rows}
     lat, plats = {}, []
-    paths = ["%s/%s.csv.gz" % (store_dir, s) for s in ["reference", "generated", "extended", "zoo"]]
+    store_dirs = [store_dirs] if isinstance(store_dirs, str) else store_dirs
+    paths = ["%s/%s.csv.gz" % (d, s) for d in store_dirs for s in ["reference", "generated", "extended", "zoo"]]
     for path in [p for p in paths if os.path.exists(p)] + list(extra_stores):  # no extended store on the first machine
         for r in csv.DictReader(gzip.open(path, "rt") if path.endswith(".gz") else open(path)):
             if r["batch"] != "1" or r["status"] != "ok" or r["network"] not in t:
@@ -309,9 +313,72 @@ def architecture_references(a, terms, t, lat, plats, pool, train, test, archs):
               % ((times,) + tuple(np.mean(rows, 0))))
 
 
+def select_bases(a, terms, t, lat, plats, pool, train, test):
+    """Which basis models a held-out platform's mixture may use, chosen on its own references:
+    all of them (the product), or a subset picked by 5-fold cross-validation on the d references
+    (forward: add the basis that lowers the error most; backward: drop while the error falls)."""
+    groups = [[j for j, n in enumerate(terms) if inside(n)] for inside in FAMILIES.values()]
+    weights = {}
+    for k in plats:
+        nets = [n for n in train if k in lat[n]]
+        weights[k] = additive_weights(np.array([t[n] for n in nets]), np.array([lat[n][k] for n in nets]))
+
+    def fit_predict(bases, tr, yr, tt):  # the mixture, then the family factors (penalty 3)
+        w_k, b_k = np.array([weights[k][0] for k in bases]), np.array([weights[k][1] for k in bases])
+        mix, mix0 = additive_weights(tr @ w_k.T + b_k, yr, lam=1e-3)
+        w, b = mix @ w_k, mix0 + mix @ b_k
+        mr, mt = tr @ w + b, tt @ w + b
+        share = np.stack([(tr * w)[:, g].sum(1) for g in groups], 1) / yr[:, None]
+        e = np.linalg.solve(share.T @ share + 3 * np.eye(len(groups)), share.T @ ((yr - mr) / yr))
+        return np.maximum(mt + np.stack([(tt * w)[:, g].sum(1) for g in groups], 1) @ np.maximum(e, -0.9), 1e-3)
+
+    def cv_error(bases, tr, yr, folds=5):
+        fold = np.arange(len(yr)) % folds
+        return np.mean(np.concatenate([np.abs(np.log(fit_predict(bases, tr[fold != k], yr[fold != k], tr[fold == k])
+                                                     / yr[fold == k])) for k in range(folds)]))
+
+    out = {}
+    for h in [p for p in plats if not a.hold_out or p in a.hold_out]:
+        candidates = [k for k in plats if k != h]
+        tests = [n for n in test if h in lat[n]]
+        tt, yt = np.array([t[n] for n in tests]), np.array([lat[n][h] for n in tests])
+        table_iv, zoo = sets(tests)
+        for d in a.d:
+            refs = [n for n in pool[:d] if h in lat[n]]
+            tr, yr = np.array([t[n] for n in refs]), np.array([lat[n][h] for n in refs])
+            forward, best = [], np.inf
+            while len(forward) < len(candidates):
+                e, k = min((cv_error(forward + [k], tr, yr), k) for k in candidates if k not in forward)
+                if e >= best - 1e-4:
+                    break
+                forward.append(k)
+                best = e
+            backward, best = list(candidates), cv_error(candidates, tr, yr)
+            while len(backward) > 1:
+                e, k = min((cv_error([x for x in backward if x != k], tr, yr), k) for k in backward)
+                if e >= best - 1e-4:
+                    break
+                backward.remove(k)
+                best = e
+            for name, bases in [("all bases (the product)", candidates), ("forward selection", forward),
+                                ("backward elimination", backward)]:
+                p = fit_predict(bases, tr, yr, tt)
+                out.setdefault((d, name), []).append(score(p[table_iv], yt[table_iv]) + score(p[zoo], yt[zoo]))
+                print("%-24s d %3d  %-24s %2d bases  random %5.1f / %5.1f   zoo %5.1f / %5.1f"
+                      % ((h, d, name, len(bases)) + out[(d, name)][-1]), flush=True)
+    for (d, name), v in sorted(out.items()):
+        print("mean  d %3d  %-24s random %5.1f / %5.1f   zoo %5.1f / %5.1f" % ((d, name) + tuple(np.mean(v, 0))))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--store-dir", default="data/zen4")
+    ap.add_argument("--store-dir", action="append",
+                    help="directory of one machine's stores (repeatable; default data/zen4); platforms of "
+                         "every directory are bases")
+    ap.add_argument("--hold-out", type=lambda s: [x for x in s.split(",") if x], default=[],
+                    help="with --select-bases: only these platforms are held out (default: each in turn)")
+    ap.add_argument("--select-bases", action="store_true",
+                    help="leave one platform out: all bases, or a subset chosen by cross-validation on the references")
     ap.add_argument("--features", action="append",
                     help="feature table (repeatable; default data/features.csv.gz)")
     ap.add_argument("--architectures", action="append", default=[],
@@ -331,7 +398,7 @@ def main():
     ap.add_argument("--lam-basis", type=lambda s: [float(x) for x in s.split(",")], default=[0.1, 0.3, 1],
                     help="penalties of the family x basis deviations")
     a = ap.parse_args()
-    terms, t, f, lat, plats, params = load(a.store_dir, a.features or ["data/features.csv.gz"], a.add_terms,
+    terms, t, f, lat, plats, params = load(a.store_dir or ["data/zen4"], a.features or ["data/features.csv.gz"], a.add_terms,
                                            a.architectures)
     archs = sorted({r["network"] for path in a.architectures for r in csv.DictReader(
         gzip.open(path, "rt") if path.endswith(".gz") else open(path)) if r["network"] in lat})
@@ -345,8 +412,10 @@ def main():
         corrections(a, terms, t, f, lat, plats, pool, train, test)
     if a.arch_refs is not None:
         architecture_references(a, terms, t, lat, plats, pool, train, test, archs)
-    if not (a.ceiling or a.corrections or a.arch_refs is not None):
-        ap.error("give --ceiling, --corrections and/or --arch-refs")
+    if a.select_bases:
+        select_bases(a, terms, t, lat, plats, pool, train, test)
+    if not (a.ceiling or a.corrections or a.arch_refs is not None or a.select_bases):
+        ap.error("give --ceiling, --corrections, --arch-refs and/or --select-bases")
 
 
 if __name__ == "__main__":
