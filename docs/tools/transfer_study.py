@@ -203,6 +203,24 @@ def mlp(x, y, xt, epochs=400):
         return np.exp(net(torch.tensor(xt, dtype=torch.float32)).squeeze(1).numpy())
 
 
+def platform_tests(h, test, t, lat):
+    """A held-out platform's test networks: cost terms, latencies, and the random / zoo masks."""
+    tests = [n for n in test if h in lat[n]]
+    tt, yt = np.array([t[n] for n in tests]), np.array([lat[n][h] for n in tests])
+    return (tt, yt) + sets(tests)
+
+
+def mixture_with_family_factors(w_k, b_k, tr, yr, tt, groups):
+    """The product's prediction: the bases' non-negative mixture fitted to the references, then one
+    factor per layer family (ridge, penalty 3)."""
+    mix, mix0 = additive_weights(tr @ w_k.T + b_k, yr, lam=1e-3)
+    w, b = mix @ w_k, mix0 + mix @ b_k
+    mr, mt = tr @ w + b, tt @ w + b
+    share = np.stack([(tr * w)[:, g].sum(1) for g in groups], 1) / yr[:, None]
+    e = np.linalg.solve(share.T @ share + 3 * np.eye(len(groups)), share.T @ ((yr - mr) / yr))
+    return np.maximum(mt + np.stack([(tt * w)[:, g].sum(1) for g in groups], 1) @ np.maximum(e, -0.9), 1e-3)
+
+
 def corrections(a, terms, t, f, lat, plats, pool, train, test):
     groups = [[j for j, n in enumerate(terms) if inside(n)] for inside in FAMILIES.values()]
     fa = np.array(list(f.values()))
@@ -271,9 +289,7 @@ def architecture_references(a, terms, t, lat, plats, pool, train, test, archs):
     groups = [[j for j, n in enumerate(terms) if inside(n)] for inside in FAMILIES.values()]
     out = {}
     for h in plats:
-        tests = [n for n in test if h in lat[n]]
-        tt, yt = np.array([t[n] for n in tests]), np.array([lat[n][h] for n in tests])
-        table_iv, zoo = sets(tests)
+        tt, yt, table_iv, zoo = platform_tests(h, test, t, lat)
         for basis_train in ("random", "random + architectures", "random + architectures x20"):
             # x20: each architecture counts 20 times, so that 20 of them weigh against ~4,000 random networks
             nets = train + list(archs) * {"random": 0, "random + architectures": 1}.get(basis_train, 20)
@@ -285,13 +301,7 @@ def architecture_references(a, terms, t, lat, plats, pool, train, test, archs):
                 for m in a.arch_refs:
                     refs = [n for n in pool[:d - m] if h in lat[n]] + [n for n in archs[:m] if h in lat[n]]
                     tr, yr = np.array([t[n] for n in refs]), np.array([lat[n][h] for n in refs])
-                    mix, mix0 = additive_weights(tr @ w_k.T + b_k, yr, lam=1e-3)
-                    w, b = mix @ w_k, mix0 + mix @ b_k
-                    mr, mt = tr @ w + b, tt @ w + b
-                    share = np.stack([(tr * w)[:, g].sum(1) for g in groups], 1) / yr[:, None]
-                    e = np.linalg.solve(share.T @ share + 3 * np.eye(len(groups)), share.T @ ((yr - mr) / yr))
-                    tcols = np.stack([(tt * w)[:, g].sum(1) for g in groups], 1)
-                    p = np.maximum(mt + tcols @ np.maximum(e, -0.9), 1e-3)
+                    p = mixture_with_family_factors(w_k, b_k, tr, yr, tt, groups)
                     key = (d, m, basis_train)
                     out.setdefault(key, []).append(score(p[table_iv], yt[table_iv]) + score(p[zoo], yt[zoo]))
                     print("%-24s d %3d  architecture refs %2d  bases on %-26s random %5.1f / %5.1f   zoo %5.1f / %5.1f"
@@ -305,9 +315,8 @@ def architecture_references(a, terms, t, lat, plats, pool, train, test, archs):
         for h in plats:
             nets = [n for n in train + list(archs) * times if h in lat[n]]
             w, b = additive_weights(np.array([t[n] for n in nets]), np.array([lat[n][h] for n in nets]))
-            tests = [n for n in test if h in lat[n]]
-            p, y = np.array([t[n] for n in tests]) @ w + b, np.array([lat[n][h] for n in tests])
-            table_iv, zoo = sets(tests)
+            tt, y, table_iv, zoo = platform_tests(h, test, t, lat)
+            p = tt @ w + b
             rows.append(score(p[table_iv], y[table_iv]) + score(p[zoo], y[zoo]))
         print("ceiling (own platform), architectures x%-3d in training           random %5.1f / %5.1f   zoo %5.1f / %5.1f"
               % ((times,) + tuple(np.mean(rows, 0))))
@@ -323,14 +332,9 @@ def select_bases(a, terms, t, lat, plats, pool, train, test):
         nets = [n for n in train if k in lat[n]]
         weights[k] = additive_weights(np.array([t[n] for n in nets]), np.array([lat[n][k] for n in nets]))
 
-    def fit_predict(bases, tr, yr, tt):  # the mixture, then the family factors (penalty 3)
-        w_k, b_k = np.array([weights[k][0] for k in bases]), np.array([weights[k][1] for k in bases])
-        mix, mix0 = additive_weights(tr @ w_k.T + b_k, yr, lam=1e-3)
-        w, b = mix @ w_k, mix0 + mix @ b_k
-        mr, mt = tr @ w + b, tt @ w + b
-        share = np.stack([(tr * w)[:, g].sum(1) for g in groups], 1) / yr[:, None]
-        e = np.linalg.solve(share.T @ share + 3 * np.eye(len(groups)), share.T @ ((yr - mr) / yr))
-        return np.maximum(mt + np.stack([(tt * w)[:, g].sum(1) for g in groups], 1) @ np.maximum(e, -0.9), 1e-3)
+    def fit_predict(bases, tr, yr, tt):
+        return mixture_with_family_factors(np.array([weights[k][0] for k in bases]),
+                                           np.array([weights[k][1] for k in bases]), tr, yr, tt, groups)
 
     def cv_error(bases, tr, yr, folds=5):
         fold = np.arange(len(yr)) % folds
@@ -340,9 +344,7 @@ def select_bases(a, terms, t, lat, plats, pool, train, test):
     out = {}
     for h in [p for p in plats if not a.hold_out or p in a.hold_out]:
         candidates = [k for k in plats if k != h]
-        tests = [n for n in test if h in lat[n]]
-        tt, yt = np.array([t[n] for n in tests]), np.array([lat[n][h] for n in tests])
-        table_iv, zoo = sets(tests)
+        tt, yt, table_iv, zoo = platform_tests(h, test, t, lat)
         for d in a.d:
             refs = [n for n in pool[:d] if h in lat[n]]
             tr, yr = np.array([t[n] for n in refs]), np.array([lat[n][h] for n in refs])
