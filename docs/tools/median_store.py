@@ -24,8 +24,8 @@ def main():
     out, paths = sys.argv[1], sys.argv[2:]
     stores = [rows(p) for p in paths]
     keyed = [{(r["platform"], r["network"], r["batch"]): r for r in s if r["status"] == "ok"} for s in stores]
+    ids = {r["platform"]: r["platform_id"] for r in stores[0]}
     for path, store in zip(paths[1:], stores[1:]):
-        ids = {r["platform"]: r["platform_id"] for r in stores[0]}
         for r in store:
             if r["platform"] in ids and ids[r["platform"]] != r["platform_id"]:
                 sys.exit("median_store: %s: platform %s has fingerprint %s, the first store %s"
