@@ -7,6 +7,10 @@
 #include <cmath>
 #include <string>
 
+#include "acesniper/torch/blas_threads.h"
+#include "acesniper/torch/flat_adam.h"
+#include "acesniper/torch/fused_attention.h"
+
 namespace acesniper {
 
 namespace {
@@ -44,12 +48,9 @@ struct PcnNet : nn::Module {
     torch::Tensor tokens = torch::cat({readout.expand({b, 1, dim}), net_tokens->forward(network).view({b, tn, dim}),
                                        hw_tokens->forward(hardware).view({b, th, dim})},
                                       1);
-    const int64_t t = tokens.size(1), dk = dim / heads;
-    auto split = [&](const torch::Tensor& x) { return x.view({b, t, heads, dk}).transpose(1, 2); };
-    torch::Tensor qh = split(q->forward(tokens)), kh = split(kk->forward(tokens)), vh = split(v->forward(tokens));
-    // eq. 12: softmax(Q K^T / sqrt(d_k)) V
-    torch::Tensor attention = torch::softmax(torch::matmul(qh, kh.transpose(-2, -1)) / std::sqrt(double(dk)), -1);
-    torch::Tensor context = torch::matmul(attention, vh).transpose(1, 2).reshape({b, t, dim});
+    // eq. 12: per head, softmax(Q K^T / sqrt(d_k)) V; fused (fused_attention.h: LibTorch's batched
+    // matmul and softmax are slow for these small token sets)
+    torch::Tensor context = FusedAttention(q->forward(tokens), kk->forward(tokens), v->forward(tokens), heads);
     torch::Tensor mixed = norm->forward(tokens + proj->forward(context));
     torch::Tensor pooled = torch::cat({mixed.select(1, 0), mixed.mean(1)}, 1);
     // eq. 13: the multilayer fully connected head
@@ -137,6 +138,7 @@ Result<PcnTrainReport> Pcn::Train(const PcnInputs& inputs, const std::vector<flo
   PcnTrainReport report;
   try {
     at::set_num_threads(o.threads);
+    ScopedBlasThreads one_blas_thread(1);  // LibTorch's threads are the parallelism (blas_threads.h)
     torch::manual_seed(o.seed + 1);
     const size_t n = inputs.n;
     torch::Tensor network = AsTensor(inputs.network, n, d.network_features);
@@ -147,24 +149,25 @@ Result<PcnTrainReport> Pcn::Train(const PcnInputs& inputs, const std::vector<flo
     torch::Tensor w = AsTensor(weight, n, 1).squeeze(1);
     PcnNet& net = *impl_->net;
     net.train();
-    torch::optim::Adam optimizer(net.parameters(),
-                                 torch::optim::AdamOptions(o.learning_rate).weight_decay(o.weight_decay));
+    FlatAdam optimizer(net.parameters(), o.weight_decay);
     auto start = std::chrono::steady_clock::now();
     for (int epoch = 0; epoch < o.epochs; ++epoch) {
       double lr = o.learning_rate * (0.1 + 0.45 * (1 + std::cos(M_PI * epoch / std::max(1, o.epochs))));
-      for (auto& group : optimizer.param_groups())
-        static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+      // One shuffle of every input per epoch; the batches are then slices of it, not gathers.
       torch::Tensor order = torch::randperm(static_cast<int64_t>(n), torch::kLong);
+      torch::Tensor e_network = network.index_select(0, order), e_key = key.index_select(0, order),
+                    e_hg = hg.index_select(0, order), e_hs = hs.index_select(0, order),
+                    e_y = y.index_select(0, order), e_w = w.index_select(0, order);
       double loss_sum = 0;
       for (int64_t s = 0; s < static_cast<int64_t>(n); s += o.batch_size) {
-        torch::Tensor idx = order.slice(0, s, std::min<int64_t>(s + o.batch_size, static_cast<int64_t>(n)));
-        torch::Tensor z = net.forward(network.index_select(0, idx), key.index_select(0, idx),
-                                      hg.index_select(0, idx), hs.index_select(0, idx));
-        torch::Tensor loss = (w.index_select(0, idx) * (z - y.index_select(0, idx)).pow(2)).mean();
-        optimizer.zero_grad();
+        const int64_t len = std::min<int64_t>(o.batch_size, static_cast<int64_t>(n) - s);
+        torch::Tensor z = net.forward(e_network.narrow(0, s, len), e_key.narrow(0, s, len), e_hg.narrow(0, s, len),
+                                      e_hs.narrow(0, s, len));
+        torch::Tensor loss = (e_w.narrow(0, s, len) * (z - e_y.narrow(0, s, len)).pow(2)).mean();
+        optimizer.ZeroGrad();
         loss.backward();
-        optimizer.step();
-        loss_sum += loss.item<double>() * static_cast<double>(idx.size(0));
+        optimizer.Step(lr);
+        loss_sum += loss.item<double>() * static_cast<double>(len);
       }
       report.epoch_loss.push_back(loss_sum / static_cast<double>(n));
       report.epochs = epoch + 1;
@@ -184,6 +187,7 @@ Result<std::vector<double>> Pcn::Predict(const PcnInputs& inputs) const {
   const PcnDims& d = impl_->dims;
   try {
     at::set_num_threads(impl_->options.threads);
+    ScopedBlasThreads one_blas_thread(1);
     torch::NoGradGuard no_grad;
     const size_t n = inputs.n;
     if (n == 0) return std::vector<double>{};
