@@ -121,26 +121,12 @@ ACESNIPER_CLONES void BackwardAnyShape(const Buffers& b, int64_t begin, int64_t 
   BackwardProblems<0, 0>(b, begin, end);
 }
 
-bool DefaultShape(const Buffers& b) { return b.t == kDefaultTokens && b.dim == kDefaultHeadWidth * b.heads; }
+using Kernel = void (*)(const Buffers&, int64_t, int64_t);
 
-void RunForward(const Buffers& b, int64_t problems) {
-  const bool fixed = DefaultShape(b);
-  at::parallel_for(0, problems, kGrain, [&](int64_t begin, int64_t end) {
-    if (fixed)
-      ForwardDefaultShape(b, begin, end);
-    else
-      ForwardAnyShape(b, begin, end);
-  });
-}
-
-void RunBackward(const Buffers& b, int64_t problems) {
-  const bool fixed = DefaultShape(b);
-  at::parallel_for(0, problems, kGrain, [&](int64_t begin, int64_t end) {
-    if (fixed)
-      BackwardDefaultShape(b, begin, end);
-    else
-      BackwardAnyShape(b, begin, end);
-  });
+// Runs the default-shape kernel where the shape is the default, the general one otherwise.
+void RunProblems(const Buffers& b, int64_t problems, Kernel default_shape, Kernel any_shape) {
+  const Kernel kernel = b.t == kDefaultTokens && b.dim == kDefaultHeadWidth * b.heads ? default_shape : any_shape;
+  at::parallel_for(0, problems, kGrain, [&](int64_t begin, int64_t end) { kernel(b, begin, end); });
 }
 
 Buffers InputsOf(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, int64_t heads) {
@@ -164,7 +150,7 @@ struct FusedAttentionFunction : torch::autograd::Function<FusedAttentionFunction
     Buffers b = InputsOf(q, k, v, heads);
     b.out = out.data_ptr<float>();
     b.p = p.data_ptr<float>();
-    RunForward(b, problems);
+    RunProblems(b, problems, ForwardDefaultShape, ForwardAnyShape);
     ctx->save_for_backward({q, k, v, p});
     ctx->saved_data["heads"] = heads;
     return out;
@@ -183,7 +169,7 @@ struct FusedAttentionFunction : torch::autograd::Function<FusedAttentionFunction
     b.dq = dq.data_ptr<float>();
     b.dk = dk.data_ptr<float>();
     b.dv = dv.data_ptr<float>();
-    RunBackward(b, q.size(0) * heads);
+    RunProblems(b, q.size(0) * heads, BackwardDefaultShape, BackwardAnyShape);
     return {dq, dk, dv, torch::Tensor()};
   }
 };
