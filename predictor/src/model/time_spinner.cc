@@ -22,6 +22,15 @@ double FeatureThreshold(size_t n, size_t features, double alpha) {
   return boost::math::quantile(boost::math::complement(dist, alpha / (2.0 * static_cast<double>(features))));
 }
 
+// Whether at least `share` of the values differ from their median.
+bool HasSupport(const std::vector<double>& values, double share) {
+  std::vector<double> sorted = values;
+  std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
+  const double median = sorted[sorted.size() / 2];
+  const auto off = std::count_if(values.begin(), values.end(), [&](double v) { return v != median; });
+  return static_cast<double>(off) >= share * static_cast<double>(values.size());
+}
+
 }  // namespace
 
 void TimeSpinner::Observe(const std::vector<double>& features, double predicted_ms, double measured_ms) {
@@ -58,9 +67,12 @@ void TimeSpinner::Refit() {
   if (n < options_.min_for_feature) return;
   const size_t f = inputs_.front().size();
   double best = 0;
+  size_t tried = 0;
   std::vector<double> col(n);
   for (size_t j = 0; j < f; ++j) {
     for (size_t i = 0; i < n; ++i) col[i] = inputs_[i][j];
+    if (!HasSupport(col, options_.min_feature_support)) continue;
+    ++tried;
     double p = std::fabs(Pearson(col, r));
     if (p > best) {
       best = p;
@@ -68,7 +80,7 @@ void TimeSpinner::Refit() {
     }
   }
   const double t = best >= 1 ? INFINITY : best * std::sqrt(static_cast<double>(n - 2) / (1 - best * best));
-  if (column_ < 0 || !(t >= FeatureThreshold(n, f, options_.feature_alpha))) {
+  if (column_ < 0 || !(t >= FeatureThreshold(n, tried, options_.feature_alpha))) {
     column_ = -1;
     return;
   }

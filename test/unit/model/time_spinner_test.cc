@@ -108,3 +108,27 @@ TEST_CASE("time spinner: residuals that are only noise change nothing", "[time-s
   chance_feedback(naive);
   CHECK_FALSE(naive.feature().empty());
 }
+
+TEST_CASE("time spinner: a feature that only a few feedback networks have is not fitted", "[time-spinner]") {
+  // Thirty tasks; column 3 is 0 for all but two of them, and those two ran 3x slower than
+  // predicted. Their correlation with the residuals is strong, but a line through two networks
+  // says nothing about the others.
+  const size_t sparse = 3;
+  auto feedback = [&](TimeSpinner& s) {
+    SplitMix64 rng(21);
+    for (int i = 0; i < 30; ++i) {
+      const bool has = i == 4 || i == 17;
+      s.Observe(FeaturesWith(sparse, has ? 5e4 : 0), 10, 10 * std::exp(has ? std::log(3.0) : 0.05 * rng.Normal()));
+    }
+  };
+  TimeSpinner guarded;
+  feedback(guarded);
+  CHECK(guarded.feature().empty());
+  CHECK(std::fabs(std::log(guarded.Correct(FeaturesWith(sparse, 0), 20) / 20)) < 0.1);
+  // Without the support rule the same feedback fits that feature's line.
+  TimeSpinnerOptions unguarded;
+  unguarded.min_feature_support = 0;
+  TimeSpinner naive(unguarded);
+  feedback(naive);
+  CHECK(naive.feature() == FeatureDefs()[sparse].name);
+}

@@ -26,6 +26,10 @@ struct TimeSpinnerOptions {
   // every feature is taken (with the 158 features of schema v4: t >= 4.1 at n = 30, 3.7 at n = 200).
   double min_mean_t = 2.0;
   double feature_alpha = 0.05;
+  // A feature is tried only where at least this share of the feedback networks has a value other
+  // than the feature's median there: a feature that is 0 for all but one or two networks gets a
+  // strong correlation from those alone, and its line carries to no other network.
+  double min_feature_support = 0.25;
   double max_log_correction = 2.3;  // |correction| cap in ln units (x10 either way)
   size_t refit_every = 1;        // refit the feature and line after this many observations (a
                                  // refit costs window x features; a scheduler may refit less often)
