@@ -1,6 +1,7 @@
 #include "acesniper/torch/flat_adam.h"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace acesniper {
 
@@ -8,7 +9,11 @@ FlatAdam::FlatAdam(const std::vector<torch::Tensor>& parameters, double weight_d
                    double eps)
     : weight_decay_(weight_decay), beta1_(beta1), beta2_(beta2), eps_(eps) {
   int64_t total = 0;
-  for (const torch::Tensor& p : parameters) total += p.numel();
+  for (const torch::Tensor& p : parameters) {
+    if (p.scalar_type() != torch::kFloat || !p.requires_grad())
+      throw std::invalid_argument("FlatAdam: every parameter must be a float tensor that requires gradients");
+    total += p.numel();
+  }
   values_ = torch::empty({total}, torch::kFloat);
   grads_ = torch::zeros({total}, torch::kFloat);
   exp_avg_ = torch::zeros({total}, torch::kFloat);

@@ -120,6 +120,12 @@ TEST_CASE("FlatAdam makes the same updates as torch::optim::Adam") {
   CHECK_FALSE(torch::equal(pb[0], make()->parameters()[0]));
 }
 
+TEST_CASE("FlatAdam rejects parameters it would silently convert or could not train") {
+  CHECK_THROWS_AS(FlatAdam({torch::zeros({3}, torch::kDouble).requires_grad_()}, 0), std::invalid_argument);
+  CHECK_THROWS_AS(FlatAdam({torch::zeros({3})}, 0), std::invalid_argument);  // no gradient
+  CHECK_NOTHROW(FlatAdam({torch::zeros({3}).requires_grad_()}, 0));
+}
+
 TEST_CASE("ScopedBlasThreads sets OpenBLAS's thread count and restores it") {
   const int before = ScopedBlasThreads::Current();
   {

@@ -16,7 +16,8 @@ namespace acesniper {
 
 class FlatAdam {
  public:
-  // Float parameters that require gradients; the betas and eps are torch::optim::AdamOptions'.
+  // Float parameters that require gradients (std::invalid_argument otherwise); the betas and eps
+  // are torch::optim::AdamOptions'.
   FlatAdam(const std::vector<torch::Tensor>& parameters, double weight_decay, double beta1 = 0.9,
            double beta2 = 0.999, double eps = 1e-8);
 
