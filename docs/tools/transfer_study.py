@@ -23,11 +23,16 @@ tests; the reference pool is the reference set v2, then training networks). Then
                  hk), one factor per cost term, the family factors plus a deviation per (family,
                  basis platform) with its own penalty (--lam-basis), a mixture per family, and
                  nearest-reference residuals
+  --deviation-prior  leave one platform out: the mixture plus a deviation of every cost term's
+                 price, with a Gaussian prior learned from the bases (each basis against the
+                 mixture of the others fitted to its own latencies), its posterior mean given
+                 the d references (--prior-sigma, --prior-shrink)
 
 Prints mean over platforms: MAPE / within 10 % for random (Table IV) test networks and the zoo.
 Usage (from the repository root, /usr/bin/python3 for numpy and torch):
   docs/tools/transfer_study.py --ceiling [--mlp] [--zoo-models] [--by-size] [--store-dir data/zen4]
   docs/tools/transfer_study.py --corrections --d 10,50,160
+  docs/tools/transfer_study.py --deviation-prior --store-dir data --store-dir data/zen4 --hold-out <Zen 4 platforms>
 """
 import argparse
 import bisect
@@ -372,6 +377,58 @@ def select_bases(a, terms, t, lat, plats, pool, train, test):
         print("mean  d %3d  %-24s random %5.1f / %5.1f   zoo %5.1f / %5.1f" % ((d, name) + tuple(np.mean(v, 0))))
 
 
+def deviation_prior(a, terms, t, lat, plats, pool, train, test):
+    """A held-out platform's per-term prices as the mixture's plus a deviation with a Gaussian
+    prior learned from the bases themselves: each basis's own prices against the mixture of the
+    other bases fitted to its latencies give one example of how a platform departs from a
+    mixture; their covariance is the prior. The deviation is the posterior mean given the d
+    references' relative residuals (Gaussian-process regression with kernel S Sigma S^T)."""
+    groups = [[j for j, n in enumerate(terms) if inside(n)] for inside in FAMILIES.values()]
+    weights = {}
+    for k in plats:
+        nets = [n for n in train if k in lat[n]]
+        weights[k] = additive_weights(np.array([t[n] for n in nets]), np.array([lat[n][k] for n in nets]))
+    out = {}
+    for h in [p for p in plats if not a.hold_out or p in a.hold_out]:
+        bases = [k for k in plats if k != h]
+        w_k, b_k = np.array([weights[k][0] for k in bases]), np.array([weights[k][1] for k in bases])
+        raw = []  # each basis's prices minus the mixture of the others fitted to its own training latencies
+        for i, k in enumerate(bases):
+            nets = [n for n in train if k in lat[n]][:1500]
+            x, y = np.array([t[n] for n in nets]), np.array([lat[n][k] for n in nets])
+            o = [j for j in range(len(bases)) if j != i]
+            mix, _ = additive_weights(x @ w_k[o].T + b_k[o], y, lam=1e-3)
+            raw.append(w_k[i] - mix @ w_k[o])
+        raw = np.array(raw)
+        tt, yt, table_iv, zoo = platform_tests(h, test, t, lat)
+        for d in a.d:
+            refs = [n for n in pool[:d] if h in lat[n] and all(k in lat[n] for k in bases)]
+            tr, yr = np.array([t[n] for n in refs]), np.array([lat[n][h] for n in refs])
+            scale = np.array([np.median([lat[n][k] for n in refs]) for k in bases])
+            u = (w_k / scale[:, None]).mean(0) + 1e-30
+            dev = raw / scale[:, None] / u[None, :]  # dimensionless: a term's price deviation in units of its typical price
+            preds = {"the product (mixture + family factors)": mixture_with_family_factors(w_k, b_k, tr, yr, tt, groups)}
+            mix, mix0 = additive_weights(tr @ w_k.T + b_k, yr, lam=1e-3)
+            w, b = mix @ w_k, mix0 + mix @ b_k
+            mr, mt = tr @ w + b, tt @ w + b
+            s_h = np.median(yr)
+            S, St = tr * (s_h * u)[None, :] / yr[:, None], tt * (s_h * u)[None, :]
+            r = (yr - mr) / yr
+            for shrink in a.prior_shrink:
+                cov = (1 - shrink) * dev.T @ dev / len(dev) + shrink * np.diag((dev ** 2).mean(0))
+                K = S @ cov @ S.T
+                for sigma in a.prior_sigma:
+                    alpha = np.linalg.solve(K + sigma ** 2 * np.eye(len(yr)), r)
+                    delta = cov @ (S.T @ alpha)
+                    preds["deviation prior, diag share %g, sigma %g" % (shrink, sigma)] = np.maximum(mt + St @ delta, 0.1 * mt)
+            for name, p in preds.items():
+                out.setdefault((d, name), []).append(score(p[table_iv], yt[table_iv]) + score(p[zoo], yt[zoo]))
+                print("%-24s d %3d  %-46s random %5.1f / %5.1f   zoo %5.1f / %5.1f"
+                      % ((h, d, name) + out[(d, name)][-1]), flush=True)
+    for (d, name), v in sorted(out.items()):
+        print("mean  d %3d  %-46s random %5.1f / %5.1f   zoo %5.1f / %5.1f" % ((d, name) + tuple(np.mean(v, 0))))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--store-dir", action="append",
@@ -399,6 +456,12 @@ def main():
     ap.add_argument("--lam", type=lambda s: [float(x) for x in s.split(",")], default=[0.3, 3])
     ap.add_argument("--lam-basis", type=lambda s: [float(x) for x in s.split(",")], default=[0.1, 0.3, 1],
                     help="penalties of the family x basis deviations")
+    ap.add_argument("--deviation-prior", action="store_true",
+                    help="leave one platform out: the mixture plus a per-term deviation with a prior learned from the bases")
+    ap.add_argument("--prior-sigma", type=lambda s: [float(x) for x in s.split(",")], default=[0.05, 0.1, 0.2],
+                    help="with --deviation-prior: the references' relative noise")
+    ap.add_argument("--prior-shrink", type=lambda s: [float(x) for x in s.split(",")], default=[0.1, 0.5],
+                    help="with --deviation-prior: share of the diagonal in the prior covariance")
     a = ap.parse_args()
     terms, t, f, lat, plats, params = load(a.store_dir or ["data/zen4"], a.features or ["data/features.csv.gz"], a.add_terms,
                                            a.architectures)
@@ -416,7 +479,9 @@ def main():
         architecture_references(a, terms, t, lat, plats, pool, train, test, archs)
     if a.select_bases:
         select_bases(a, terms, t, lat, plats, pool, train, test)
-    if not (a.ceiling or a.corrections or a.arch_refs is not None or a.select_bases):
+    if a.deviation_prior:
+        deviation_prior(a, terms, t, lat, plats, pool, train, test)
+    if not (a.ceiling or a.corrections or a.arch_refs is not None or a.select_bases or a.deviation_prior):
         ap.error("give --ceiling, --corrections, --arch-refs and/or --select-bases")
 
 
