@@ -30,13 +30,12 @@ Usage (from the repository root; /usr/bin/python3 for numpy and torch; nothing e
 import argparse
 import json
 import os
-import statistics
 import sys
 
 import numpy as np
 
 from conv_time_study import conv_layers
-from cost_attribution_study import KINDS, op_kind, predicted_by_kind, profile, term_kind, top_operator_events
+from cost_attribution_study import KINDS, predicted_by_kind, profile, term_kind
 from feature_ceiling import additive_weights
 from transfer_study import FAMILIES, load, mixture_with_family_factors, platform_tests, reference_set_v2, score, split
 
@@ -49,31 +48,6 @@ CONFIGS = {
     "torch-noonednn-2t-zen4": dict(threads=2, onednn=False, bf16=False, frozen=False),
     "torch-bf16-2t-zen4": dict(threads=2, onednn=True, bf16=True, frozen=False),
 }
-
-
-def profile_frozen(torch, path, shape, runs):
-    """A frozen, optimised graph runs its convolutions as prim::mkldnn_convolution (with the batch
-    norm and activation folded in), which the profiler records under no aten:: event: the time
-    of the "forward" record that no top-level operator covers is counted as convolution."""
-    module = torch.jit.load(path).eval()
-    torch.manual_seed(0)
-    x = torch.rand(*shape)
-    per_kind = {k: [] for k in KINDS}
-    with torch.no_grad():
-        for _ in range(2):
-            module(x)
-        for _ in range(runs):
-            with torch.autograd.profiler.profile() as prof:
-                module(x)
-            sums = dict.fromkeys(KINDS, 0.0)
-            for ev in top_operator_events(prof.function_events):
-                sums[op_kind(ev.name)] += ev.cpu_time_total / 1e3
-            forward = sum(ev.cpu_time_total for ev in prof.function_events
-                          if ev.cpu_parent is None and ev.name == "forward") / 1e3
-            sums["conv"] += max(0.0, forward - sum(sums.values()))
-            for k in KINDS:
-                per_kind[k].append(sums[k])
-    return {k: statistics.median(v) for k, v in per_kind.items()}
 
 
 def profile_platform(torch, name, files, acesniper, runs, cache):
@@ -99,7 +73,8 @@ def profile_platform(torch, name, files, acesniper, runs, cache):
             if network in done:
                 continue
             shape = conv_layers(acesniper, f)[0]
-            per_kind = profile_frozen(torch, f, shape, runs) if c["frozen"] else profile(torch, f, shape, runs)[0]
+            # a frozen graph's convolutions (batch norm and activation folded in) are no aten:: event
+            per_kind = profile(torch, f, shape, runs, uncovered_as="conv" if c["frozen"] else None)[0]
             done[network] = per_kind
             json.dump(done, open(path + ".tmp", "w"))
             os.replace(path + ".tmp", path)
