@@ -31,6 +31,24 @@ bool HasSupport(const std::vector<double>& values, double share) {
   return static_cast<double>(off) >= share * static_cast<double>(values.size());
 }
 
+// Clips values beyond `mads` robust standard deviations (1.4826 MAD) of their median.
+void ClipOutliers(std::vector<double>& values, double mads) {
+  if (!(mads > 0) || values.size() < 3) return;
+  auto median_of = [](std::vector<double> v) {
+    const size_t h = v.size() / 2;
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h), v.end());
+    if (v.size() % 2 == 1) return v[h];
+    return 0.5 * (v[h] + *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h)));
+  };
+  const double median = median_of(values);
+  std::vector<double> deviations;
+  deviations.reserve(values.size());
+  for (double v : values) deviations.push_back(std::fabs(v - median));
+  const double bound = mads * 1.4826 * median_of(deviations);
+  if (!(bound > 0)) return;  // most residuals equal: nothing to measure an outlier by
+  for (double& v : values) v = std::clamp(v, median - bound, median + bound);
+}
+
 }  // namespace
 
 void TimeSpinner::Observe(const std::vector<double>& features, double predicted_ms, double measured_ms) {
@@ -53,6 +71,7 @@ void TimeSpinner::Observe(const std::vector<double>& features, double predicted_
 void TimeSpinner::Refit() {
   const size_t n = residuals_.size();
   std::vector<double> r(residuals_.begin(), residuals_.end());
+  ClipOutliers(r, options_.residual_clip_mads);
   double mean = 0;
   for (double v : r) mean += v;
   mean /= static_cast<double>(n);

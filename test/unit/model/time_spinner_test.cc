@@ -132,3 +132,20 @@ TEST_CASE("time spinner: a feature that only a few feedback networks have is not
   feedback(naive);
   CHECK(naive.feature() == FeatureDefs()[sparse].name);
 }
+
+TEST_CASE("time spinner: one task that ran several-fold slow does not move the correction", "[time-spinner]") {
+  // Twenty tasks 30 % slower than predicted (+-2 %), and one that a co-located job slowed 10x.
+  TimeSpinner s;
+  SplitMix64 rng(3);
+  for (int i = 0; i < 20; ++i) s.Observe(FeaturesWith(0, 5 + i), 10, 13 * (0.98 + 0.04 * rng.Unit()));
+  s.Observe(FeaturesWith(0, 7), 10, 100);
+  // Without clipping, the mean residual would be (20 ln 1.3 + ln 10) / 21, a factor of 1.43.
+  CHECK(s.Correct(FeaturesWith(0, 9), 20) / 20 == Approx(1.3).epsilon(0.02));
+  TimeSpinnerOptions unclipped;
+  unclipped.residual_clip_mads = 0;
+  TimeSpinner raw(unclipped);
+  SplitMix64 rng2(3);
+  for (int i = 0; i < 20; ++i) raw.Observe(FeaturesWith(0, 5 + i), 10, 13 * (0.98 + 0.04 * rng2.Unit()));
+  raw.Observe(FeaturesWith(0, 7), 10, 100);
+  CHECK(raw.Correct(FeaturesWith(0, 9), 20) / 20 > 1.4);
+}

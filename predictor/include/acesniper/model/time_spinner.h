@@ -6,7 +6,8 @@
 // noise (small against its standard error) is left out, and so is a feature whose correlation
 // could be the best of many chance ones. The line is held to the feature's range in the
 // feedback: a network beyond it gets the correction of the nearest end, not an extrapolation.
-// Recent feedback only (a window), so it follows drift.
+// Residuals far from their median are clipped first, so that one task a co-located job slowed
+// several-fold does not shift every prediction. Recent feedback only (a window), so it follows drift.
 #pragma once
 
 #include <cstddef>
@@ -30,6 +31,10 @@ struct TimeSpinnerOptions {
   // than the feature's median there: a feature that is 0 for all but one or two networks gets a
   // strong correlation from those alone, and its line carries to no other network.
   double min_feature_support = 0.25;
+  // Residuals beyond this many robust standard deviations (1.4826 MAD) of their median are
+  // clipped to that bound before the mean, the correlations and the line (0: not clipped): one
+  // measurement that went several-fold wrong must not decide the correction.
+  double residual_clip_mads = 3.0;
   double max_log_correction = 2.3;  // |correction| cap in ln units (x10 either way)
   size_t refit_every = 1;        // refit the feature and line after this many observations (a
                                  // refit costs window x features; a scheduler may refit less often)
