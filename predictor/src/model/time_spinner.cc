@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include <boost/math/distributions/students_t.hpp>
 
@@ -49,6 +50,17 @@ void ClipOutliers(std::vector<double>& values, double mads) {
   for (double& v : values) v = std::clamp(v, median - bound, median + bound);
 }
 
+// FNV-1a over the features' bytes: equal features, equal hash.
+uint64_t NetworkKey(const std::vector<double>& features) {
+  uint64_t h = 1469598103934665603ULL;
+  for (double v : features) {
+    unsigned char bytes[sizeof v];
+    std::memcpy(bytes, &v, sizeof v);
+    for (unsigned char b : bytes) h = (h ^ b) * 1099511628211ULL;
+  }
+  return h;
+}
+
 }  // namespace
 
 void TimeSpinner::Observe(const std::vector<double>& features, double predicted_ms, double measured_ms) {
@@ -58,9 +70,11 @@ void TimeSpinner::Observe(const std::vector<double>& features, double predicted_
   for (double v : features) x.push_back(std::log1p(std::max(0.0, v)));
   inputs_.push_back(std::move(x));
   residuals_.push_back(std::log(measured_ms) - std::log(predicted_ms));
+  networks_.push_back(NetworkKey(features));
   while (residuals_.size() > options_.window) {
     residuals_.pop_front();
     inputs_.pop_front();
+    networks_.pop_front();
   }
   if (++since_refit_ >= std::max<size_t>(1, options_.refit_every) || residuals_.size() <= options_.min_for_feature) {
     Refit();
@@ -123,6 +137,18 @@ void TimeSpinner::Refit() {
 
 double TimeSpinner::Correct(const std::vector<double>& features, double predicted_ms) const {
   if (residuals_.empty()) return predicted_ms;
+  if (options_.per_network_memory) {
+    const uint64_t key = NetworkKey(features);
+    std::vector<double> own;
+    for (size_t i = 0; i < networks_.size(); ++i)
+      if (networks_[i] == key) own.push_back(residuals_[i]);
+    if (!own.empty()) {
+      std::sort(own.begin(), own.end());
+      const size_t h = own.size() / 2;
+      const double median = own.size() % 2 == 1 ? own[h] : 0.5 * (own[h - 1] + own[h]);
+      return predicted_ms * std::exp(std::clamp(median, -options_.max_log_correction, options_.max_log_correction));
+    }
+  }
   double c = a_;
   if (column_ >= 0 && static_cast<size_t>(column_) < features.size())
     c += b_ * std::clamp(std::log1p(std::max(0.0, features[static_cast<size_t>(column_)])), lo_, hi_);

@@ -86,7 +86,7 @@ TEST_CASE("time spinner: residuals that are only noise change nothing", "[time-s
   TimeSpinner few;
   const double errors[] = {0.2, -0.3, 0.25, -0.1, 0.05};
   for (int i = 0; i < 5; ++i) few.Observe(FeaturesWith(0, 5 + i), 10, 10 * std::exp(errors[i]));
-  CHECK(few.Correct(FeaturesWith(0, 7), 20) == 20);
+  CHECK(few.Correct(FeaturesWith(0, 70), 20) == 20);  // a network not among the feedback
   // Thirty tasks, every feature random and the error unrelated to all of them: the best of the
   // chance correlations is not significant, so no feature's line is fitted.
   auto chance_feedback = [](TimeSpinner& s) {
@@ -140,12 +140,34 @@ TEST_CASE("time spinner: one task that ran several-fold slow does not move the c
   for (int i = 0; i < 20; ++i) s.Observe(FeaturesWith(0, 5 + i), 10, 13 * (0.98 + 0.04 * rng.Unit()));
   s.Observe(FeaturesWith(0, 7), 10, 100);
   // Without clipping, the mean residual would be (20 ln 1.3 + ln 10) / 21, a factor of 1.43.
-  CHECK(s.Correct(FeaturesWith(0, 9), 20) / 20 == Approx(1.3).epsilon(0.02));
+  CHECK(s.Correct(FeaturesWith(0, 90), 20) / 20 == Approx(1.3).epsilon(0.02));
   TimeSpinnerOptions unclipped;
   unclipped.residual_clip_mads = 0;
   TimeSpinner raw(unclipped);
   SplitMix64 rng2(3);
   for (int i = 0; i < 20; ++i) raw.Observe(FeaturesWith(0, 5 + i), 10, 13 * (0.98 + 0.04 * rng2.Unit()));
   raw.Observe(FeaturesWith(0, 7), 10, 100);
-  CHECK(raw.Correct(FeaturesWith(0, 9), 20) / 20 > 1.4);
+  CHECK(raw.Correct(FeaturesWith(0, 90), 20) / 20 > 1.4);
+}
+
+TEST_CASE("time spinner: a network that ran here before takes its own residuals", "[time-spinner]") {
+  // Thirty networks 30 % slower than predicted; one among them (by its features), run three
+  // times, 2x slower.
+  auto feedback = [](TimeSpinner& s, const std::vector<double>& seen) {
+    for (int i = 0; i < 30; ++i) s.Observe(FeaturesWith(0, 1 + 10 * i), 10, 13);
+    for (double measured : {19.0, 20.0, 22.0}) s.Observe(seen, 10, measured);
+  };
+  const std::vector<double> seen = FeaturesWith(0, 55);
+  TimeSpinner s;
+  feedback(s, seen);
+  CHECK(s.Correct(seen, 10) == Approx(20));                                 // its own median
+  CHECK(s.Correct(FeaturesWith(0, 56), 10) == Approx(13).epsilon(0.05));   // any other: the fit
+  TimeSpinnerOptions off;
+  off.per_network_memory = false;
+  TimeSpinner fit_only(off);
+  feedback(fit_only, seen);
+  CHECK(fit_only.Correct(seen, 10) < 15);
+  // The window forgets: after 256 other tasks the network is corrected like the rest again.
+  for (int i = 0; i < 256; ++i) s.Observe(FeaturesWith(0, 1000 + i), 10, 13);
+  CHECK(s.Correct(seen, 10) == Approx(13).epsilon(0.05));
 }

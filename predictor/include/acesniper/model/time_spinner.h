@@ -7,10 +7,12 @@
 // could be the best of many chance ones. The line is held to the feature's range in the
 // feedback: a network beyond it gets the correction of the nearest end, not an extrapolation.
 // Residuals far from their median are clipped first, so that one task a co-located job slowed
-// several-fold does not shift every prediction. Recent feedback only (a window), so it follows drift.
+// several-fold does not shift every prediction. A network seen before takes its own residuals.
+// Recent feedback only (a window), so it follows drift.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <vector>
@@ -35,6 +37,10 @@ struct TimeSpinnerOptions {
   // clipped to that bound before the mean, the correlations and the line (0: not clipped): one
   // measurement that went several-fold wrong must not decide the correction.
   double residual_clip_mads = 3.0;
+  // A network that has run here before (the same features) is corrected by the median of its
+  // own residuals in the window, not by the fit over all networks: its measured time is the best
+  // prediction of its next one.
+  bool per_network_memory = true;
   double max_log_correction = 2.3;  // |correction| cap in ln units (x10 either way)
   size_t refit_every = 1;        // refit the feature and line after this many observations (a
                                  // refit costs window x features; a scheduler may refit less often)
@@ -60,6 +66,7 @@ class TimeSpinner {
   TimeSpinnerOptions options_;
   std::deque<std::vector<double>> inputs_;  // log1p features
   std::deque<double> residuals_;
+  std::deque<uint64_t> networks_;  // a hash of each feedback's features: which network it was
   int column_ = -1;
   size_t since_refit_ = 0;
   double a_ = 0, b_ = 0;
