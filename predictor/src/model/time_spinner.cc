@@ -35,17 +35,11 @@ bool HasSupport(const std::vector<double>& values, double share) {
 // Clips values beyond `mads` robust standard deviations (1.4826 MAD) of their median.
 void ClipOutliers(std::vector<double>& values, double mads) {
   if (!(mads > 0) || values.size() < 3) return;
-  auto median_of = [](std::vector<double> v) {
-    const size_t h = v.size() / 2;
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h), v.end());
-    if (v.size() % 2 == 1) return v[h];
-    return 0.5 * (v[h] + *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h)));
-  };
-  const double median = median_of(values);
+  const double median = MedianOf(values);
   std::vector<double> deviations;
   deviations.reserve(values.size());
   for (double v : values) deviations.push_back(std::fabs(v - median));
-  const double bound = mads * 1.4826 * median_of(deviations);
+  const double bound = mads * 1.4826 * MedianOf(deviations);
   if (!(bound > 0)) return;  // most residuals equal: nothing to measure an outlier by
   for (double& v : values) v = std::clamp(v, median - bound, median + bound);
 }
@@ -142,12 +136,8 @@ double TimeSpinner::Correct(const std::vector<double>& features, double predicte
     std::vector<double> own;
     for (size_t i = 0; i < networks_.size(); ++i)
       if (networks_[i] == key) own.push_back(residuals_[i]);
-    if (!own.empty()) {
-      std::sort(own.begin(), own.end());
-      const size_t h = own.size() / 2;
-      const double median = own.size() % 2 == 1 ? own[h] : 0.5 * (own[h - 1] + own[h]);
-      return predicted_ms * std::exp(std::clamp(median, -options_.max_log_correction, options_.max_log_correction));
-    }
+    if (!own.empty())
+      return predicted_ms * std::exp(std::clamp(MedianOf(own), -options_.max_log_correction, options_.max_log_correction));
   }
   double c = a_;
   if (column_ >= 0 && static_cast<size_t>(column_) < features.size())
