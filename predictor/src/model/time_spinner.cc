@@ -44,28 +44,43 @@ void ClipOutliers(std::vector<double>& values, double mads) {
   for (double& v : values) v = std::clamp(v, median - bound, median + bound);
 }
 
-// FNV-1a over the features' bytes: equal features, equal hash.
-uint64_t NetworkKey(const std::vector<double>& features) {
-  uint64_t h = 1469598103934665603ULL;
-  for (double v : features) {
-    unsigned char bytes[sizeof v];
-    std::memcpy(bytes, &v, sizeof v);
-    for (unsigned char b : bytes) h = (h ^ b) * 1099511628211ULL;
-  }
-  return h;
-}
-
 }  // namespace
 
-void TimeSpinner::Observe(const std::vector<double>& features, double predicted_ms, double measured_ms) {
+// FNV-1a over the features' 64-bit patterns, then a final mix: equal features, equal id.
+uint64_t TimeSpinner::NetworkKey(const std::vector<double>& features) {
+  uint64_t h = 1469598103934665603ULL;
+  for (double v : features) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    h = (h ^ bits) * 1099511628211ULL;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  return h ^ (h >> 33);
+}
+
+void TimeSpinner::Observe(const std::vector<double>& features, uint64_t network, double predicted_ms,
+                          double measured_ms) {
   if (!(predicted_ms > 0) || !(measured_ms > 0) || !std::isfinite(predicted_ms) || !std::isfinite(measured_ms)) return;
   std::vector<double> x;
   x.reserve(features.size());
   for (double v : features) x.push_back(std::log1p(std::max(0.0, v)));
   inputs_.push_back(std::move(x));
-  residuals_.push_back(std::log(measured_ms) - std::log(predicted_ms));
-  networks_.push_back(NetworkKey(features));
+  const double residual = std::log(measured_ms) - std::log(predicted_ms);
+  residuals_.push_back(residual);
+  networks_.push_back(network);
+  OwnResiduals& own = own_[network];
+  own.residuals.push_back(residual);
+  own.median = MedianOf(own.residuals);
   while (residuals_.size() > options_.window) {
+    auto it = own_.find(networks_.front());
+    std::vector<double>& v = it->second.residuals;
+    v.erase(std::find(v.begin(), v.end(), residuals_.front()));
+    if (v.empty()) {
+      own_.erase(it);
+    } else {
+      it->second.median = MedianOf(v);
+    }
     residuals_.pop_front();
     inputs_.pop_front();
     networks_.pop_front();
@@ -129,15 +144,12 @@ void TimeSpinner::Refit() {
   }
 }
 
-double TimeSpinner::Correct(const std::vector<double>& features, double predicted_ms) const {
+double TimeSpinner::Correct(const std::vector<double>& features, uint64_t network, double predicted_ms) const {
   if (residuals_.empty()) return predicted_ms;
   if (options_.per_network_memory) {
-    const uint64_t key = NetworkKey(features);
-    std::vector<double> own;
-    for (size_t i = 0; i < networks_.size(); ++i)
-      if (networks_[i] == key) own.push_back(residuals_[i]);
-    if (!own.empty())
-      return predicted_ms * std::exp(std::clamp(MedianOf(own), -options_.max_log_correction, options_.max_log_correction));
+    auto it = own_.find(network);
+    if (it != own_.end())
+      return predicted_ms * std::exp(std::clamp(it->second.median, -options_.max_log_correction, options_.max_log_correction));
   }
   double c = a_;
   if (column_ >= 0 && static_cast<size_t>(column_) < features.size())

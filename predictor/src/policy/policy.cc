@@ -126,7 +126,7 @@ class LaxityPolicy : public Policy {
     --unfinished_[i];
     if (!spinners_.empty() && t.features) {
       if (std::optional<double> raw = source_->InferenceMs(t.network, nodes_[i].platform))
-        spinners_[i].Observe(*t.features, *raw, inference_ms);
+        spinners_[i].Observe(*t.features, static_cast<uint64_t>(t.network), *raw, inference_ms);
     }
   }
 
@@ -137,7 +137,8 @@ class LaxityPolicy : public Policy {
     std::optional<double> ms = source_ ? source_->InferenceMs(t.network, n.platform) : std::nullopt;
     if (!ms) return std::nullopt;
     double per = *ms;
-    if (!spinners_.empty() && t.features) per = spinners_[static_cast<size_t>(node)].Correct(*t.features, per);
+    if (!spinners_.empty() && t.features)
+      per = spinners_[static_cast<size_t>(node)].Correct(*t.features, static_cast<uint64_t>(t.network), per);
     return TransferInSeconds(t, n) + t.inferences * per / 1000.0;
   }
 

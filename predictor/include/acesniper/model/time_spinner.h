@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace acesniper {
@@ -52,10 +53,21 @@ class TimeSpinner {
 
   // One completed task: its network's features (FeatureDefs() order), what was predicted before
   // correction, and what was measured. Non-positive or non-finite latencies are ignored.
-  void Observe(const std::vector<double>& features, double predicted_ms, double measured_ms);
+  // `network` says which network it was (any id the caller keeps: an index, a network hash);
+  // without it, a hash of the features is the id.
+  void Observe(const std::vector<double>& features, uint64_t network, double predicted_ms, double measured_ms);
+  void Observe(const std::vector<double>& features, double predicted_ms, double measured_ms) {
+    Observe(features, NetworkKey(features), predicted_ms, measured_ms);
+  }
 
   // The corrected prediction (the input unchanged before any feedback).
-  double Correct(const std::vector<double>& features, double predicted_ms) const;
+  double Correct(const std::vector<double>& features, uint64_t network, double predicted_ms) const;
+  double Correct(const std::vector<double>& features, double predicted_ms) const {
+    return Correct(features, NetworkKey(features), predicted_ms);
+  }
+
+  // The id Observe and Correct use for a network the caller has no id for: a hash of its features.
+  static uint64_t NetworkKey(const std::vector<double>& features);
 
   size_t feedback() const { return residuals_.size(); }
   // The feature the correction uses now ("" for the mean residual or none).
@@ -66,7 +78,12 @@ class TimeSpinner {
   TimeSpinnerOptions options_;
   std::deque<std::vector<double>> inputs_;  // log1p features
   std::deque<double> residuals_;
-  std::deque<uint64_t> networks_;  // a hash of each feedback's features: which network it was
+  std::deque<uint64_t> networks_;  // which network each feedback was
+  struct OwnResiduals {
+    std::vector<double> residuals;  // this network's, in the window
+    double median = 0;
+  };
+  std::unordered_map<uint64_t, OwnResiduals> own_;  // by network: Correct looks one up per call
   int column_ = -1;
   size_t since_refit_ = 0;
   double a_ = 0, b_ = 0;
