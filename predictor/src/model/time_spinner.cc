@@ -23,13 +23,32 @@ double FeatureThreshold(size_t n, size_t features, double alpha) {
   return boost::math::quantile(boost::math::complement(dist, alpha / (2.0 * static_cast<double>(features))));
 }
 
-// Whether at least `share` of the values differ from their median.
+// Whether at least `share` of the values differ from their median. For share <= 1/2 that is:
+// no value fills more than 1 - share of them (such a value is a majority, hence the median), which
+// a majority vote finds in one pass without sorting; otherwise the median is found.
 bool HasSupport(const std::vector<double>& values, double share) {
+  const double n = static_cast<double>(values.size());
+  if (share <= 0.5) {
+    double candidate = 0;
+    size_t votes = 0;
+    for (double v : values) {  // Boyer-Moore: the majority value, if there is one
+      if (votes == 0) {
+        candidate = v;
+        votes = 1;
+      } else if (v == candidate) {
+        ++votes;
+      } else {
+        --votes;
+      }
+    }
+    const auto same = std::count(values.begin(), values.end(), candidate);
+    return n - static_cast<double>(same) >= share * n;
+  }
   std::vector<double> sorted = values;
   std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
   const double median = sorted[sorted.size() / 2];
   const auto off = std::count_if(values.begin(), values.end(), [&](double v) { return v != median; });
-  return static_cast<double>(off) >= share * static_cast<double>(values.size());
+  return static_cast<double>(off) >= share * n;
 }
 
 // Clips values beyond `mads` robust standard deviations (1.4826 MAD) of their median.
