@@ -38,9 +38,9 @@ struct TimeSpinnerOptions {
   // clipped to that bound before the mean, the correlations and the line (0: not clipped): one
   // measurement that went several-fold wrong must not decide the correction.
   double residual_clip_mads = 3.0;
-  // A network that has run here before (the same features) is corrected by the median of its
-  // own residuals in the window, not by the fit over all networks: its measured time is the best
-  // prediction of its next one.
+  // A network that has run here before (the same id: see Observe) is corrected by the median of
+  // its own residuals in the window, not by the fit over all networks: its measured time is the
+  // best prediction of its next one.
   bool per_network_memory = true;
   double max_log_correction = 2.3;  // |correction| cap in ln units (x10 either way)
   size_t refit_every = 1;        // refit the feature and line after this many observations (a
