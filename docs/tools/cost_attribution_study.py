@@ -104,14 +104,19 @@ def top_operator_events(events):
     return out
 
 
-def profile(torch, path, shape, runs, uncovered_as=None):
+def profile(torch, path, shape, runs, uncovered_as=None, prepare=None, dtype=None):
     """Median profiled ms per kind over the runs (top-level operator events), and the ms of the
     operators that fell into "other", by name (to see what the mapping misses). With
     uncovered_as, the time of the JIT's "forward" record that no top-level operator covers is
-    counted as that kind (a frozen graph's prim::mkldnn_convolution is no aten:: event)."""
+    counted as that kind (a frozen graph's prim::mkldnn_convolution is no aten:: event).
+    prepare(module) -> module configures the loaded module (cast, freeze); dtype is the input's."""
     module = torch.jit.load(path).eval()
+    if prepare:
+        module = prepare(module)
     torch.manual_seed(0)
     x = torch.rand(*shape)
+    if dtype is not None:
+        x = x.to(dtype)
     per_kind, others = {k: [] for k in KINDS}, {}
     with torch.no_grad():
         for _ in range(2):  # the JIT optimises the graph during its first runs

@@ -56,30 +56,22 @@ def profile_platform(torch, name, files, acesniper, runs, cache):
     c = CONFIGS[name]
     torch.set_num_threads(c["threads"])
     torch.backends.mkldnn.enabled = c["onednn"]
-    jit_load = torch.jit.load
 
-    def load_configured(p):  # the runner's order: load, cast, freeze
-        m = jit_load(p).eval()
+    def prepare(m):  # the runner's order: load, cast, freeze
         if c["bf16"]:
             m = m.to(torch.bfloat16)
         if c["frozen"]:
             m = torch.jit.optimize_for_inference(torch.jit.freeze(m))
         return m
-    rand = torch.rand
-    torch.jit.load = load_configured
-    torch.rand = (lambda *s: rand(*s).to(torch.bfloat16)) if c["bf16"] else rand
-    try:
-        for network, f in files:
-            if network in done:
-                continue
-            shape = conv_layers(acesniper, f)[0]
-            # a frozen graph's convolutions (batch norm and activation folded in) are no aten:: event
-            per_kind = profile(torch, f, shape, runs, uncovered_as="conv" if c["frozen"] else None)[0]
-            done[network] = per_kind
-            json.dump(done, open(path + ".tmp", "w"))
-            os.replace(path + ".tmp", path)
-    finally:
-        torch.jit.load, torch.rand = jit_load, rand
+    for network, f in files:
+        if network in done:
+            continue
+        shape = conv_layers(acesniper, f)[0]
+        # a frozen graph's convolutions (batch norm and activation folded in) are no aten:: event
+        done[network] = profile(torch, f, shape, runs, uncovered_as="conv" if c["frozen"] else None, prepare=prepare,
+                                dtype=torch.bfloat16 if c["bf16"] else None)[0]
+        json.dump(done, open(path + ".tmp", "w"))
+        os.replace(path + ".tmp", path)
     return done
 
 
